@@ -1,0 +1,438 @@
+import type { OsType } from './config.ts';
+import { type ContentKind, fillPage } from './content.ts';
+import { COST } from './costs.ts';
+import type { FramePool } from './framepool.ts';
+import type { Guest } from './guest.ts';
+import { Process, slotOf, swapEntry, UNMAPPED } from './process.ts';
+import { SlotAllocator, type SwapStore } from './store/swapstore.ts';
+
+/** What the guest OS uses a guest physical page for. The hypervisor cannot see this. */
+export const GpnUse = {
+  Free: 0,
+  Kernel: 1,
+  Anon: 2,
+  CacheClean: 3,
+  CacheDirty: 4,
+  Balloon: 5,
+} as const;
+export type GpnUse = (typeof GpnUse)[keyof typeof GpnUse];
+const GPN_USES = 6;
+
+/** The guest has no page to give and nothing left to evict: its OOM killer must act. */
+export class GuestOomError extends Error {}
+
+/** A file in the guest: its page-cache pages and, for pages ever written back, their disk slots. */
+export interface GuestFile {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: ContentKind;
+  readonly seed: number;
+  pages: Int32Array;
+  disk: Int32Array;
+}
+
+export interface GuestOsStats {
+  swapIns: number;
+  swapOuts: number;
+  cacheHits: number;
+  cacheMisses: number;
+  writebacks: number;
+  cacheDrops: number;
+}
+
+const OS_SEEDS: Record<OsType, number> = { linux: 0x11, windows: 0x22, solaris: 0x33, freebsd: 0x44 };
+
+/** Kernel text and data: 3 % of memory, between 8 and 128 MiB. */
+export const kernelPagesFor = (memszPages: number): number =>
+  Math.min(32768, Math.max(2048, Math.ceil(memszPages * 0.03)));
+
+/**
+ * The guest operating system: what the hypervisor cannot see. It keeps a free list, a page cache of
+ * clean and dirty file pages, anonymous process memory and kernel pages, pages processes out to its
+ * own swap device (real bytes in a SwapStore) and reclaims with a clock (second chance) over its pages.
+ */
+export class GuestOS {
+  use: Uint8Array;
+  private who: Int32Array;
+  private idx: Int32Array;
+  private referenced: Uint8Array;
+  private freeStack: Int32Array;
+  private freePos: Int32Array;
+  private freeTop = 0;
+  private hand = 0;
+  readonly useCount = new Float64Array(GPN_USES);
+  readonly processes = new Map<number, Process>();
+  readonly files = new Map<number, GuestFile>();
+  readonly swapSlots: SlotAllocator;
+  private readonly diskSlots = new SlotAllocator(Number.MAX_SAFE_INTEGER);
+  private nextPid = 1;
+  private nextFile = 1;
+  readonly kernelPages: number;
+  readonly stats: GuestOsStats = {
+    swapIns: 0,
+    swapOuts: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    writebacks: 0,
+    cacheDrops: 0,
+  };
+
+  constructor(
+    private readonly vm: Guest,
+    private readonly pool: FramePool,
+    private readonly swap: SwapStore,
+    private readonly disk: SwapStore,
+    readonly verify: boolean,
+  ) {
+    const n = vm.config.memszPages;
+    this.use = new Uint8Array(n);
+    this.who = new Int32Array(n).fill(-1);
+    this.idx = new Int32Array(n).fill(-1);
+    this.referenced = new Uint8Array(n);
+    this.freeStack = new Int32Array(n);
+    this.freePos = new Int32Array(n);
+    for (let gpn = n - 1; gpn >= 0; gpn--) this.pushFree(gpn);
+    this.useCount[GpnUse.Free] = n;
+    this.swapSlots = new SlotAllocator(vm.config.guestSwapPages);
+    this.kernelPages = kernelPagesFor(n);
+  }
+
+  /** Power-on: the kernel loads its text and data (identical across guests of one OS and size). */
+  boot(): void {
+    const seed = OS_SEEDS[this.vm.config.os];
+    for (let i = 0; i < this.kernelPages; i++) {
+      const gpn = this.takeFree();
+      this.setUse(gpn, GpnUse.Kernel, -1, i);
+      fillPage(this.frameBytes(gpn, true), 'os', seed, i);
+    }
+  }
+
+  get memszPages(): number {
+    return this.use.length;
+  }
+
+  get freePages(): number {
+    return this.freeTop;
+  }
+
+  /** Committed_AS: the memory the guest has promised: kernel plus every process's address space. */
+  get committedPages(): number {
+    let sum = this.kernelPages;
+    for (const p of this.processes.values()) sum += p.sizePages;
+    return sum;
+  }
+
+  // ---- processes -------------------------------------------------------------------------------
+
+  spawn(name: string, sizePages: number): Process {
+    const p = new Process(this.nextPid++, name, sizePages, this.verify);
+    this.processes.set(p.pid, p);
+    return p;
+  }
+
+  /** The process exits: its pages go back on the free list (their frames stay with the host). */
+  exit(p: Process): void {
+    this.unmapRange(p, 0, p.sizePages);
+    this.processes.delete(p.pid);
+  }
+
+  /** Grows or shrinks a process's address space (mmap / munmap at its end). */
+  resize(p: Process, sizePages: number): void {
+    if (sizePages < p.sizePages) this.unmapRange(p, sizePages, p.sizePages);
+    p.resize(sizePages);
+  }
+
+  private unmapRange(p: Process, from: number, to: number): void {
+    for (let v = from; v < to; v++) {
+      const e = p.pte[v];
+      if (e >= 0) {
+        this.release(e);
+        p.resident--;
+      } else if (e !== UNMAPPED) {
+        this.swapSlots.give(slotOf(e));
+        p.swapped--;
+      }
+      p.pte[v] = UNMAPPED;
+    }
+  }
+
+  /** Reads a whole process page; returns a view of the frame that holds it (valid until the next access). */
+  read(p: Process, vpage: number): Uint8Array {
+    const bytes = this.pool.bytes(this.procFrame(p, vpage, false));
+    p.verify(vpage, bytes);
+    return bytes;
+  }
+
+  /** Writes `data` at `offset` of a process page. */
+  write(p: Process, vpage: number, offset: number, data: Uint8Array): void {
+    const frame = this.procFrame(p, vpage, true);
+    this.pool.bytes(frame).set(data, offset);
+    p.recordWrite(vpage, offset, data);
+  }
+
+  /** Fills a whole process page with generated content (a program initialising its memory). */
+  fill(p: Process, vpage: number, kind: ContentKind, seed: number): void {
+    const bytes = this.pool.bytes(this.procFrame(p, vpage, true));
+    fillPage(bytes, kind, seed, vpage);
+    p.recordWrite(vpage, 0, bytes);
+  }
+
+  /**
+   * Copies a process page into `into` without faulting anything in or moving any page: what a debugger
+   * reading the process would see. Untouched pages read as zeros.
+   */
+  peek(p: Process, vpage: number, into: Uint8Array): void {
+    const e = p.pte[vpage];
+    if (e >= 0) this.vm.peek(e, into);
+    else if (e === UNMAPPED) into.fill(0);
+    else this.swap.read(slotOf(e), into);
+  }
+
+  /** Whether the process has ever touched the page (resident or in guest swap). */
+  isMapped(p: Process, vpage: number): boolean {
+    return p.pte[vpage] !== UNMAPPED;
+  }
+
+  /** The frame behind a process page, faulting it in from nothing or from guest swap as needed. */
+  private procFrame(p: Process, vpage: number, write: boolean): number {
+    const e = p.pte[vpage];
+    if (e >= 0) {
+      this.referenced[e] = 1;
+      return this.vm.touch(e, write);
+    }
+    const gpn = this.takeFree();
+    this.setUse(gpn, GpnUse.Anon, p.pid, vpage);
+    p.pte[vpage] = gpn;
+    p.resident++;
+    const bytes = this.frameBytes(gpn, true);
+    if (e === UNMAPPED) {
+      bytes.fill(0); // anonymous memory starts as zeros
+    } else {
+      const slot = slotOf(e);
+      this.swap.read(slot, bytes);
+      this.swapSlots.give(slot);
+      p.swapped--;
+      this.stats.swapIns++;
+      this.vm.stall += COST.guestSwapIn;
+    }
+    return this.vm.pmapLoc[gpn];
+  }
+
+  // ---- page cache -----------------------------------------------------------------------------
+
+  openFile(name: string, sizePages: number, kind: ContentKind, seed: number): GuestFile {
+    const file: GuestFile = {
+      id: this.nextFile++,
+      name,
+      kind,
+      seed,
+      pages: new Int32Array(sizePages).fill(-1),
+      disk: new Int32Array(sizePages).fill(-1),
+    };
+    this.files.set(file.id, file);
+    return file;
+  }
+
+  /** Deletes a file: its cached pages are freed and its disk blocks released. */
+  deleteFile(file: GuestFile): void {
+    for (let i = 0; i < file.pages.length; i++) {
+      if (file.pages[i] >= 0) this.release(file.pages[i]);
+      if (file.disk[i] >= 0) this.diskSlots.give(file.disk[i]);
+    }
+    this.files.delete(file.id);
+  }
+
+  /** Reads a file page through the page cache. */
+  readFile(file: GuestFile, fpage: number, sequential: boolean): Uint8Array {
+    return this.pool.bytes(this.cacheFrame(file, fpage, false, sequential));
+  }
+
+  /** Writes into a file page through the page cache; the page becomes dirty. */
+  writeFile(file: GuestFile, fpage: number, offset: number, data: Uint8Array, sequential: boolean): void {
+    const frame = this.cacheFrame(file, fpage, true, sequential);
+    this.pool.bytes(frame).set(data, offset);
+    const gpn = file.pages[fpage];
+    if (this.use[gpn] === GpnUse.CacheClean) this.setUse(gpn, GpnUse.CacheDirty, file.id, fpage);
+  }
+
+  private cacheFrame(file: GuestFile, fpage: number, write: boolean, sequential: boolean): number {
+    const cached = file.pages[fpage];
+    if (cached >= 0) {
+      this.stats.cacheHits++;
+      this.referenced[cached] = 1;
+      return this.vm.touch(cached, write);
+    }
+    this.stats.cacheMisses++;
+    const gpn = this.takeFree();
+    this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
+    file.pages[fpage] = gpn;
+    const bytes = this.frameBytes(gpn, true);
+    if (file.disk[fpage] >= 0) this.disk.read(file.disk[fpage], bytes);
+    else fillPage(bytes, file.kind, file.seed, fpage);
+    this.vm.stall += sequential ? COST.diskSequentialRead : COST.diskRandomRead;
+    return this.vm.pmapLoc[gpn];
+  }
+
+  /** Writes back up to `max` dirty page-cache pages (the flusher thread). */
+  writeback(max: number): number {
+    let done = 0;
+    for (const file of this.files.values()) {
+      for (let i = 0; i < file.pages.length && done < max; i++) {
+        const gpn = file.pages[i];
+        if (gpn >= 0 && this.use[gpn] === GpnUse.CacheDirty) {
+          this.writeBack(file, i, gpn);
+          done++;
+        }
+      }
+    }
+    return done;
+  }
+
+  private writeBack(file: GuestFile, fpage: number, gpn: number): void {
+    if (file.disk[fpage] < 0) file.disk[fpage] = this.diskSlots.take();
+    this.disk.write(file.disk[fpage], this.frameBytes(gpn, false));
+    this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
+    this.stats.writebacks++;
+    this.vm.stall += COST.diskWrite;
+  }
+
+  // ---- reclaim --------------------------------------------------------------------------------
+
+  /**
+   * Frees up to `want` guest pages with a clock over all pages: clean cache first (dropped), then
+   * dirty cache (written back, then dropped), then anonymous memory (paged out to guest swap), each
+   * page getting a second chance if referenced since the hand last passed. Returns pages freed.
+   */
+  reclaim(want: number): number {
+    let freed = this.sweep(want, false);
+    if (freed < want) freed += this.sweep(want - freed, true);
+    return freed;
+  }
+
+  private sweep(want: number, anon: boolean): number {
+    const n = this.use.length;
+    let freed = 0;
+    for (let steps = 0; steps < 2 * n && freed < want; steps++) {
+      const gpn = this.hand;
+      this.hand = this.hand + 1 === n ? 0 : this.hand + 1;
+      const use = this.use[gpn];
+      if (use !== GpnUse.CacheClean && use !== GpnUse.CacheDirty && use !== GpnUse.Anon) continue;
+      if (use === GpnUse.Anon && (!anon || this.swapSlots.used >= this.swapSlots.capacity)) continue;
+      if (this.referenced[gpn]) {
+        this.referenced[gpn] = 0;
+        continue;
+      }
+      if (use === GpnUse.Anon) this.swapOut(gpn);
+      else this.dropCache(gpn);
+      freed++;
+    }
+    return freed;
+  }
+
+  private dropCache(gpn: number): void {
+    const file = this.files.get(this.who[gpn])!;
+    const fpage = this.idx[gpn];
+    if (this.use[gpn] === GpnUse.CacheDirty) this.writeBack(file, fpage, gpn);
+    file.pages[fpage] = -1;
+    this.stats.cacheDrops++;
+    this.release(gpn);
+  }
+
+  private swapOut(gpn: number): void {
+    const p = this.processes.get(this.who[gpn])!;
+    const vpage = this.idx[gpn];
+    const slot = this.swapSlots.take();
+    this.swap.write(slot, this.frameBytes(gpn, false));
+    p.pte[vpage] = swapEntry(slot);
+    p.resident--;
+    p.swapped++;
+    this.stats.swapOuts++;
+    this.vm.stall += COST.guestSwapOut;
+    this.release(gpn);
+  }
+
+  // ---- guest physical pages ---------------------------------------------------------------------
+
+  /** Bytes of the frame behind a guest page, for the guest kernel's own reads and writes. */
+  private frameBytes(gpn: number, write: boolean): Uint8Array {
+    return this.pool.bytes(this.vm.touch(gpn, write));
+  }
+
+  /** A free guest page, reclaiming if there is none; throws GuestOomError when nothing can be freed. */
+  private takeFree(): number {
+    if (this.freeTop === 0 && this.reclaim(32) === 0) {
+      throw new GuestOomError(`${this.vm.name}: out of memory (no free, cache or swappable pages)`);
+    }
+    const gpn = this.freeStack[--this.freeTop];
+    this.freePos[gpn] = -1;
+    return gpn;
+  }
+
+  private pushFree(gpn: number): void {
+    this.freePos[gpn] = this.freeTop;
+    this.freeStack[this.freeTop++] = gpn;
+  }
+
+  private release(gpn: number): void {
+    this.setUse(gpn, GpnUse.Free, -1, -1);
+    this.referenced[gpn] = 0;
+    this.pushFree(gpn);
+  }
+
+  private setUse(gpn: number, use: GpnUse, who: number, idx: number): void {
+    this.useCount[this.use[gpn]]--;
+    this.useCount[use]++;
+    this.use[gpn] = use;
+    this.who[gpn] = who;
+    this.idx[gpn] = idx;
+  }
+
+  /** Adds guest pages at the end (memory hot-add): they join the free list. */
+  grow(memszPages: number): void {
+    const old = this.use.length;
+    const grown = <T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T, fill: number): T => {
+      const b = make(memszPages);
+      b.fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.use = grown(this.use, (n) => new Uint8Array(n), GpnUse.Free);
+    this.referenced = grown(this.referenced, (n) => new Uint8Array(n), 0);
+    this.who = grown(this.who, (n) => new Int32Array(n), -1);
+    this.idx = grown(this.idx, (n) => new Int32Array(n), -1);
+    this.freePos = grown(this.freePos, (n) => new Int32Array(n), -1);
+    this.freeStack = grown(this.freeStack, (n) => new Int32Array(n), 0);
+    for (let gpn = memszPages - 1; gpn >= old; gpn--) this.pushFree(gpn);
+    this.useCount[GpnUse.Free] += memszPages - old;
+  }
+
+  /** Closes the swap device and the disk (their files are removed). */
+  close(): void {
+    this.swap.close();
+    this.disk.close();
+  }
+
+  /** Whether every page from `memszPages` up is free, so memory can be hot-removed down to it. */
+  canShrinkTo(memszPages: number): boolean {
+    for (let gpn = memszPages; gpn < this.use.length; gpn++) if (this.use[gpn] !== GpnUse.Free) return false;
+    return true;
+  }
+
+  /** Takes the free pages from `memszPages` up off the free list and out of the guest. */
+  shrink(memszPages: number): void {
+    for (let gpn = this.use.length - 1; gpn >= memszPages; gpn--) {
+      const pos = this.freePos[gpn];
+      const last = this.freeStack[--this.freeTop];
+      this.freeStack[pos] = last;
+      this.freePos[last] = pos;
+    }
+    this.useCount[GpnUse.Free] -= this.use.length - memszPages;
+    this.use = this.use.slice(0, memszPages);
+    this.referenced = this.referenced.slice(0, memszPages);
+    this.who = this.who.slice(0, memszPages);
+    this.idx = this.idx.slice(0, memszPages);
+    this.freePos = this.freePos.slice(0, memszPages);
+    this.freeStack = this.freeStack.slice(0, memszPages);
+    if (this.hand >= memszPages) this.hand = 0;
+  }
+}

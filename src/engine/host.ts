@@ -1,0 +1,254 @@
+import type { GuestConfig, HostConfig, WorkloadSpec } from './config.ts';
+import { COST } from './costs.ts';
+import { type EngineEvent, EventLog } from './events.ts';
+import { FrameKind, FramePool } from './framepool.ts';
+import { initialFreeState, nextFreeState } from './freestate.ts';
+import { type FaultHandler, Guest, PageState } from './guest.ts';
+import { GpnUse, GuestOS } from './guestos.ts';
+import { Machine } from './machine.ts';
+import { Rng } from './rng.ts';
+import type { FreeState } from './snapshot.ts';
+import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
+import { allocationTargets } from './targets.ts';
+
+export interface HostOptions {
+  config: HostConfig;
+  seed: number;
+  personality?: string;
+  /** Processes keep a plain copy of what they write and check every read (tests and soak runs). */
+  verify?: boolean;
+  /** Makes the store behind a guest's swap device or disk; real files in a temp dir by default. */
+  storeFactory?: (name: string) => SwapStore;
+}
+
+/** Frames one operation can need at most (a page, a page-cache page, a guest page-in): the host keeps them free. */
+export const OP_FRAMES = 8;
+/** Slices per tick: guests take turns within a tick so none gets all the memory first. */
+const SLICES = 10;
+
+/** The hypervisor's own memory (esxtop's vmk): 1.5 % of the host, between 8 and 256 MiB. */
+export const vmkPagesFor = (memoryPages: number): number =>
+  Math.min(65536, Math.max(2048, Math.ceil(memoryPages * 0.015)));
+
+/**
+ * The simulated host: host memory, the guests on it and the tick that moves them. Each tick the
+ * guests' programs run (their accesses faulting pages in through the pmap), the free-memory state is
+ * computed with its transitions logged, working sets are sampled and allocation targets set.
+ */
+export class Host implements FaultHandler {
+  readonly pool: FramePool;
+  readonly machines: Machine[] = [];
+  readonly events = new EventLog();
+  readonly rng: Rng;
+  readonly config: HostConfig;
+  readonly seed: number;
+  readonly personality: string;
+  readonly verify: boolean;
+  t = 0;
+  tickNo = 0;
+  state: FreeState;
+  paused = false;
+  speed = 1;
+  readonly vmkPages: number;
+  /** esxtop's MEM overcommit average over 1, 5 and 15 minutes, decayed like a load average. */
+  readonly overcommit: [number, number, number] = [0, 0, 0];
+  private nextGid = 1;
+  private swapDir: SwapDirectory | null = null;
+  private readonly storeFactory: (name: string) => SwapStore;
+  private storeSeq = 0;
+
+  constructor(options: HostOptions) {
+    this.config = options.config;
+    this.seed = options.seed;
+    this.personality = options.personality ?? 'esx';
+    this.verify = options.verify ?? false;
+    this.rng = new Rng(options.seed);
+    this.pool = new FramePool(options.config.memoryPages);
+    this.vmkPages = vmkPagesFor(options.config.memoryPages);
+    for (let i = 0; i < this.vmkPages; i++) this.pool.alloc(FrameKind.Overhead);
+    this.storeFactory =
+      options.storeFactory ??
+      ((name) => {
+        this.swapDir ??= new SwapDirectory(this.config.swapDir);
+        return this.swapDir.create(name);
+      });
+    this.state = initialFreeState(this.freePercent, this.config.thresholds);
+  }
+
+  get freePercent(): number {
+    return (100 * this.pool.freeFrames) / this.pool.frameCount;
+  }
+
+  machine(name: string): Machine | undefined {
+    return this.machines.find((m) => m.name === name);
+  }
+
+  log(kind: EngineEvent['kind'], message: string, guest?: string): void {
+    this.events.push({ t: this.t, kind, message, ...(guest ? { guest } : {}) });
+  }
+
+  // ---- guests ---------------------------------------------------------------------------------
+
+  /** Powers a guest on: overhead frames, the kernel's pages, then its workloads. Checked by the caller. */
+  addGuest(config: GuestConfig, workloads: readonly WorkloadSpec[] = []): Machine {
+    const vm = new Guest(this.nextGid++, { ...config }, this.pool, this);
+    for (let i = 0; i < config.overheadPages; i++)
+      vm.overheadFrames.push(this.pool.alloc(FrameKind.Overhead));
+    const seq = ++this.storeSeq;
+    const os = new GuestOS(
+      vm,
+      this.pool,
+      this.storeFactory(`${config.name}-${seq}-guestswap`),
+      this.storeFactory(`${config.name}-${seq}-disk`),
+      this.verify,
+    );
+    os.boot();
+    const m = new Machine(vm, os, this.rng.fork(vm.gid), this.config.samplePeriod, this.config.samplePages);
+    this.machines.push(m);
+    for (const spec of workloads) m.start(spec);
+    return m;
+  }
+
+  removeGuest(m: Machine): void {
+    for (const w of m.workloads) w.stop();
+    for (let gpn = 0; gpn < m.vm.pmapState.length; gpn++) this.dropPage(m.vm, gpn);
+    for (const f of m.vm.overheadFrames) this.pool.release(f);
+    m.os.close();
+    this.machines.splice(this.machines.indexOf(m), 1);
+  }
+
+  /** Hot-adds memory or hot-removes free memory from the top of the guest. */
+  setMemsz(m: Machine, pages: number): void {
+    if (pages > m.vm.config.memszPages) {
+      m.vm.grow(pages);
+      m.os.grow(pages);
+    } else {
+      for (let gpn = pages; gpn < m.vm.config.memszPages; gpn++) this.dropPage(m.vm, gpn);
+      m.vm.shrink(pages);
+      m.os.shrink(pages);
+    }
+    m.vm.config = { ...m.vm.config, memszPages: pages };
+  }
+
+  /** Releases whatever backs a guest page; the page is untouched afterwards. */
+  dropPage(vm: Guest, gpn: number): void {
+    if (vm.pmapState[gpn] === PageState.Private) this.pool.release(vm.pmapLoc[gpn]);
+    if (vm.pmapState[gpn] !== PageState.Untouched) vm.setPage(gpn, PageState.Untouched, -1);
+  }
+
+  // ---- faults ---------------------------------------------------------------------------------
+
+  fault(vm: Guest, gpn: number, _write: boolean): number {
+    const state = vm.pmapState[gpn];
+    if (state === PageState.Untouched || state === PageState.Ballooned) {
+      const frame = this.pool.alloc(FrameKind.Private);
+      if (frame < 0) throw new Error(`host out of frames backing ${vm.name} page ${gpn}`);
+      vm.mapPrivate(gpn, frame);
+      vm.stall += COST.zeroFill;
+      return frame;
+    }
+    throw new Error(`${vm.name} page ${gpn}: no handler for pmap state ${state}`);
+  }
+
+  peek(vm: Guest, gpn: number, into: Uint8Array): void {
+    const state = vm.pmapState[gpn];
+    if (state === PageState.Private || state === PageState.Shared) into.set(this.pool.bytes(vm.pmapLoc[gpn]));
+    else if (state === PageState.Untouched || state === PageState.Ballooned) into.fill(0);
+    else throw new Error(`${vm.name} page ${gpn}: cannot read pmap state ${state}`);
+  }
+
+  /** Whether a guest may run an operation now: the host can back it, and in `low` only guests at or under target run. */
+  private mayRun(m: Machine): boolean {
+    if (this.pool.freeFrames < OP_FRAMES) return false;
+    return this.state !== 'low' || consumedPages(m) <= m.vm.targetPages;
+  }
+
+  // ---- the tick -------------------------------------------------------------------------------
+
+  tick(): void {
+    const dt = this.config.tick;
+    for (const m of this.machines) m.tick = { ops: 0, busy: 0, swapIns: 0, swapOuts: 0 };
+    for (const m of this.machines) for (const w of m.workloads) w.opsThisTick = 0;
+    const before = this.machines.map((m) => ({ ...m.os.stats }));
+    for (let s = 0; s < SLICES; s++) {
+      for (const m of this.machines) {
+        m.run(
+          (m.vm.config.vcpus * dt) / SLICES,
+          () => this.mayRun(m),
+          (w, why) => {
+            this.log('workload', `${w.spec.name} killed by the guest's OOM killer: ${why}`, m.name);
+          },
+        );
+      }
+      this.updateState();
+    }
+    this.machines.forEach((m, i) => {
+      m.os.writeback(Math.max(64, Math.ceil(m.os.useCount[GpnUse.CacheDirty] / 8)));
+      m.tick.swapIns = m.os.stats.swapIns - before[i].swapIns;
+      m.tick.swapOuts = m.os.stats.swapOuts - before[i].swapOuts;
+      m.sampler.advance(dt, m.vm, m.rng);
+    });
+    this.t = round6(this.t + dt);
+    this.tickNo++;
+    this.updateState();
+    this.setTargets();
+    this.averageOvercommit(dt);
+  }
+
+  /** Configured guest memory and overhead against what the host manages, minus one (0: not overcommitted). */
+  private averageOvercommit(dt: number): void {
+    let configured = 0;
+    for (const m of this.machines) configured += m.vm.config.memszPages + m.vm.config.overheadPages;
+    const now = Math.max(0, configured / (this.pool.frameCount - this.vmkPages) - 1);
+    [60, 300, 900].forEach((window, i) => {
+      const keep = Math.exp(-dt / window);
+      this.overcommit[i] = this.overcommit[i] * keep + now * (1 - keep);
+    });
+  }
+
+  private updateState(): void {
+    const next = nextFreeState(this.state, this.freePercent, this.config.thresholds);
+    if (next === this.state) return;
+    const th = this.config.thresholds;
+    this.log(
+      'state',
+      `free memory ${this.freePercent.toFixed(1)} % (${(this.pool.freeFrames / 256).toFixed(0)} MB): ` +
+        `${this.state} -> ${next} (thresholds ${th.high}/${th.soft}/${th.hard}/${th.low} %)`,
+    );
+    this.state = next;
+  }
+
+  private setTargets(): void {
+    const overhead = this.pool.kindCount[FrameKind.Overhead];
+    const minFree = Math.ceil((this.pool.frameCount * this.config.thresholds.high) / 100);
+    const available = Math.max(0, this.pool.frameCount - overhead - minFree);
+    const targets = allocationTargets(
+      this.machines.map((m) => ({
+        memsz: m.vm.config.memszPages,
+        reservation: m.vm.config.reservationPages,
+        limit: m.vm.config.limitPages,
+        shares: m.vm.config.shares,
+        active: m.sampler.active,
+        consumed: consumedPages(m),
+      })),
+      available,
+      this.config.idleTax,
+    );
+    this.machines.forEach((m, i) => {
+      m.vm.targetPages = targets[i];
+    });
+  }
+
+  /** Closes every swap and disk file. */
+  close(): void {
+    for (const m of this.machines) m.os.close();
+    this.swapDir?.closeAll();
+  }
+}
+
+/** Host frames a guest consumes: its private frames (shared frames are charged once sharing exists). */
+export function consumedPages(m: Machine): number {
+  return m.vm.stateCount[PageState.Private];
+}
+
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;

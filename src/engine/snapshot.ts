@@ -1,0 +1,132 @@
+import type { EngineEvent } from './events.ts';
+
+/**
+ * What one tick of the host looks like: the only thing screens and outputs read. Sizes are MB with
+ * two decimals, rates per simulated second. Field names follow esxtop's columns where one exists and
+ * xentop's for tmem. A counter for a mechanism the running host does not have is null (shown `n/a`).
+ */
+export interface HostSnapshot {
+  readonly t: number;
+  readonly tick: number;
+  readonly seed: number;
+  readonly personality: string;
+  readonly paused: boolean;
+  readonly speed: number;
+  readonly host: HostCounters;
+  readonly guests: readonly GuestSnapshot[];
+  /** The newest events, oldest first. */
+  readonly events: readonly EngineEvent[];
+}
+
+export type FreeState = 'high' | 'soft' | 'hard' | 'low';
+
+export interface HostCounters {
+  readonly state: FreeState;
+  /** Thresholds in MB, from high to low. */
+  readonly thresholdsMB: {
+    readonly high: number;
+    readonly soft: number;
+    readonly hard: number;
+    readonly low: number;
+  };
+  readonly totalMB: number;
+  readonly freeMB: number;
+  /** Frames by use: these add up to totalMB (conservation). */
+  readonly privateMB: number;
+  readonly sharedMB: number;
+  readonly compressedMB: number;
+  readonly tmemMB: number;
+  readonly overheadMB: number;
+  /** The hypervisor's own memory, part of overheadMB. */
+  readonly vmkMB: number;
+  /** MEM overcommit average over 1, 5 and 15 simulated minutes (esxtop: configured / managed - 1). */
+  readonly overcommit: readonly [number, number, number];
+  /** PSHARE: guest pages shared, frames behind them, and the saving. */
+  readonly pshare: { readonly shared: number; readonly common: number; readonly saving: number };
+  readonly swap: {
+    readonly curr: number;
+    readonly rclmtgt: number;
+    readonly readMBs: number;
+    readonly writeMBs: number;
+  };
+  readonly zip: { readonly zipped: number; readonly saved: number };
+  readonly memctl: { readonly curr: number; readonly target: number; readonly max: number };
+  /** Sum of every guest's throughput. */
+  readonly THRU: number;
+}
+
+export interface WorkloadSnapshot {
+  readonly name: string;
+  readonly type: string;
+  readonly state: 'running' | 'done' | 'killed';
+  readonly sizeMB: number;
+  readonly residentMB: number;
+  readonly swappedMB: number;
+  readonly THRU: number;
+}
+
+/** The guest OS's own view: what the hypervisor cannot see. */
+export interface GuestOsSnapshot {
+  readonly freeMB: number;
+  readonly kernelMB: number;
+  readonly anonMB: number;
+  readonly cacheCleanMB: number;
+  readonly cacheDirtyMB: number;
+  readonly balloonMB: number;
+  readonly swapUsedMB: number;
+  readonly swapTotalMB: number;
+  readonly committedMB: number;
+  readonly swapInsPerSec: number;
+  readonly swapOutsPerSec: number;
+}
+
+export interface GuestSnapshot {
+  readonly GID: number;
+  readonly name: string;
+  readonly os: string;
+  readonly vcpus: number;
+  readonly state: 'running' | 'blocked' | 'paused';
+  readonly MEMSZ: number;
+  readonly GRANT: number;
+  readonly CNSM: number;
+  readonly SZTGT: number;
+  readonly TCHD: number;
+  readonly TCHD_W: number;
+  readonly '%ACTV': number;
+  readonly '%ACTVS': number;
+  readonly '%ACTVF': number;
+  readonly '%ACTVN': number;
+  readonly 'MCTL?': boolean;
+  readonly MCTLSZ: number | null;
+  readonly MCTLTGT: number | null;
+  readonly MCTLMAX: number | null;
+  readonly SWCUR: number | null;
+  readonly SWTGT: number | null;
+  readonly 'SWR/s': number | null;
+  readonly 'SWW/s': number | null;
+  readonly CACHESZ: number | null;
+  readonly CACHEUSD: number | null;
+  readonly 'ZIP/s': number | null;
+  readonly 'UNZIP/s': number | null;
+  readonly SHRD: number | null;
+  readonly ZERO: number | null;
+  readonly SHRDSVD: number | null;
+  readonly COWH: number | null;
+  readonly OVHD: number;
+  readonly AMIN: number;
+  /** -1: no limit, as esxtop prints it. */
+  readonly AMAX: number;
+  readonly ASHRS: number;
+  readonly 'Curr eph pages': number | null;
+  readonly 'Succ eph gets': number | null;
+  readonly 'Succ pers puts': number | null;
+  readonly 'Succ pers gets': number | null;
+  /** Operations per simulated second over the last tick. */
+  readonly THRU: number;
+  /** Simulated seconds of vCPU time since the guest started, for xentop's CPU(sec). */
+  readonly cpuSeconds: number;
+  /** Fraction of the last tick's vCPU time spent running (0..vcpus*100, xentop's CPU(%)). */
+  readonly cpuPercent: number;
+  readonly guestOs: GuestOsSnapshot;
+  readonly workloads: readonly WorkloadSnapshot[];
+}
