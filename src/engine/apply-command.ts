@@ -118,7 +118,7 @@ function act(host: Host, cmd: Command): CommandResult {
       m.vm.config = { ...c, limitPages: cmd.pages };
       return ok(`${cmd.guest} limit ${cmd.pages === null ? 'none' : mb(cmd.pages)}`);
     case 'setReservation':
-      m.vm.config = { ...c, reservationPages: cmd.pages };
+      host.setReservation(m, cmd.pages);
       return ok(`${cmd.guest} reservation ${mb(cmd.pages)}`);
     case 'setShares':
       m.vm.config = { ...c, shares: cmd.shares };

@@ -54,6 +54,53 @@ export interface Thresholds {
   low: number;
 }
 
+/** How the hypervisor picks pages to swap: ESX picks at random; other products age or order them. */
+export const VICTIM_POLICIES = ['random', 'lru', 'fifo', 'clock', 'aging', 'nru'] as const;
+export type VictimPolicy = (typeof VICTIM_POLICIES)[number];
+
+/** Which reclamation mechanisms the host has, and their parameters. Personalities choose these. */
+export interface ReclaimConfig {
+  /** Page sharing: ESX's per-guest random scan, KSM's linear scan, or none. */
+  sharing: 'esx' | 'ksm' | 'off';
+  /** ESX mode: every guest's memory is scanned once per this many seconds (ESX default 3600; 300 here for demos). */
+  shareScanTime: number;
+  /** KSM mode: pages_to_scan every sleep_millisecs, over all guests in turn. */
+  ksmPagesToScan: number;
+  ksmSleepMillisecs: number;
+  balloon: boolean;
+  /** Most of a guest's memory the balloon may take (ESX default 65 %). */
+  balloonMaxFraction: number;
+  /** Pages per second a balloon inflates or deflates. */
+  balloonRate: number;
+  compression: boolean;
+  /** Compression cache per guest, as a fraction of its memory (ESX default 10 %). */
+  zipCacheFraction: number;
+  hostSwap: boolean;
+  victim: VictimPolicy;
+  /** Pages per second the host may swap out, per guest. */
+  swapRate: number;
+  tmem: boolean;
+  /** The guest balloons itself toward its Committed_AS (Xen self-ballooning). */
+  selfBalloon: boolean;
+}
+
+export const defaultReclaimConfig = (): ReclaimConfig => ({
+  sharing: 'esx',
+  shareScanTime: 300,
+  ksmPagesToScan: 100,
+  ksmSleepMillisecs: 20,
+  balloon: true,
+  balloonMaxFraction: 0.65,
+  balloonRate: 16384,
+  compression: true,
+  zipCacheFraction: 0.1,
+  hostSwap: true,
+  victim: 'random',
+  swapRate: 65536,
+  tmem: false,
+  selfBalloon: false,
+});
+
 export interface HostConfig {
   memoryPages: number;
   thresholds: Thresholds;
@@ -66,6 +113,7 @@ export interface HostConfig {
   tick: number;
   /** Where the host and guest swap files go; the OS temp dir when absent. */
   swapDir?: string;
+  reclaim: ReclaimConfig;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { high: 6, soft: 4, hard: 2, low: 1 };
@@ -77,6 +125,7 @@ export const defaultHostConfig = (memoryPages: number): HostConfig => ({
   samplePeriod: 60,
   samplePages: 100,
   tick: 1,
+  reclaim: defaultReclaimConfig(),
 });
 
 /** ESX's share levels: shares per MB of configured memory. */

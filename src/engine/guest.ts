@@ -34,6 +34,15 @@ export interface FaultHandler {
   peek(guest: Guest, gpn: number, into: Uint8Array): void;
 }
 
+export interface GuestStats {
+  cowBreaks: number;
+  swapIns: number;
+  swapOuts: number;
+  zips: number;
+  unzips: number;
+  doublePaging: number;
+}
+
 /**
  * A guest as the hypervisor sees it: its configuration and its pmap (guest physical page -> where the
  * page is), kept in typed arrays. The guest OS inside is modelled in guestos.ts.
@@ -42,6 +51,13 @@ export class Guest {
   pmapState: Uint8Array;
   pmapLoc: Int32Array;
   sample: Uint8Array;
+  /** Per page: bit 0 referenced since the last tick, bit 1 written since it was mapped (for victim choice). */
+  accessed: Uint8Array;
+  /** Order in which pages were mapped (FIFO victims) and the last tick each was used (LRU, aging). */
+  mappedAt: Float64Array;
+  lastUse: Uint32Array;
+  age: Uint8Array;
+  private mapSeq = 0;
   /** Pages counted per pmap state, kept in step with every change. */
   readonly stateCount = new Float64Array(PAGE_STATES);
   /** Simulated seconds of memory stalls charged to the op now running. */
@@ -50,6 +66,21 @@ export class Guest {
   readonly overheadFrames: number[] = [];
   /** Allocation target in pages, set by the policy each tick. */
   targetPages = 0;
+  /** Frames charged for shared pages (each shared frame split between its mappers), recounted each tick. */
+  sharedCharge = 0;
+  /** Counters since power-on of what the hypervisor did to this guest's pages. */
+  readonly stats: GuestStats = {
+    cowBreaks: 0,
+    swapIns: 0,
+    swapOuts: 0,
+    zips: 0,
+    unzips: 0,
+    doublePaging: 0,
+  };
+  /** Set while the guest OS reads a page to write it to its own swap: a host swap-in then is double paging. */
+  guestPaging = false;
+  /** Why the guest was stopped by a host fault (a swap file it cannot read); null while it runs. */
+  faulted: string | null = null;
 
   constructor(
     readonly gid: number,
@@ -60,6 +91,10 @@ export class Guest {
     this.pmapState = new Uint8Array(config.memszPages);
     this.pmapLoc = new Int32Array(config.memszPages).fill(-1);
     this.sample = new Uint8Array(config.memszPages);
+    this.accessed = new Uint8Array(config.memszPages);
+    this.mappedAt = new Float64Array(config.memszPages);
+    this.lastUse = new Uint32Array(config.memszPages);
+    this.age = new Uint8Array(config.memszPages);
     this.stateCount[PageState.Untouched] = config.memszPages;
   }
 
@@ -74,6 +109,7 @@ export class Guest {
   touch(gpn: number, write: boolean): number {
     const s = this.sample[gpn];
     if (s !== Sample.None && s !== Sample.Written) this.sample[gpn] = write ? Sample.Written : Sample.Read;
+    this.accessed[gpn] |= write ? 3 : 1;
     if (this.pmapState[gpn] === PageState.Private) {
       this.stall += COST.frameHit;
       return this.pmapLoc[gpn];
@@ -97,29 +133,39 @@ export class Guest {
   mapPrivate(gpn: number, frame: number): void {
     this.pool.owner[frame] = this.gid;
     this.pool.ownerPage[frame] = gpn;
+    this.mappedAt[gpn] = ++this.mapSeq;
+    this.accessed[gpn] = 1;
     this.setPage(gpn, PageState.Private, frame);
   }
 
   /** Grows the pmap (memory hot-add); new pages are untouched. */
   grow(memszPages: number): void {
     const old = this.pmapState.length;
-    const state = new Uint8Array(memszPages);
-    state.set(this.pmapState);
-    const loc = new Int32Array(memszPages).fill(-1);
-    loc.set(this.pmapLoc);
-    const sample = new Uint8Array(memszPages);
-    sample.set(this.sample);
-    this.pmapState = state;
-    this.pmapLoc = loc;
-    this.sample = sample;
+    this.resizeArrays(memszPages);
+    this.pmapLoc.fill(-1, old);
     this.stateCount[PageState.Untouched] += memszPages - old;
   }
 
   /** Drops pages from `memszPages` up (memory hot-remove); the caller has freed what was behind them. */
   shrink(memszPages: number): void {
     for (let gpn = memszPages; gpn < this.pmapState.length; gpn++) this.stateCount[this.pmapState[gpn]]--;
-    this.pmapState = this.pmapState.slice(0, memszPages);
-    this.pmapLoc = this.pmapLoc.slice(0, memszPages);
-    this.sample = this.sample.slice(0, memszPages);
+    this.resizeArrays(memszPages);
   }
+
+  private resizeArrays(n: number): void {
+    this.pmapState = resized(this.pmapState, n);
+    this.pmapLoc = resized(this.pmapLoc, n);
+    this.sample = resized(this.sample, n);
+    this.accessed = resized(this.accessed, n);
+    this.mappedAt = resized(this.mappedAt, n);
+    this.lastUse = resized(this.lastUse, n);
+    this.age = resized(this.age, n);
+  }
+}
+
+/** A copy of a typed array at a new length: truncated, or zero-extended. */
+function resized<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a.subarray(0, Math.min(n, a.length)));
+  return b;
 }

@@ -4,6 +4,7 @@ import { COST } from './costs.ts';
 import type { FramePool } from './framepool.ts';
 import type { Guest } from './guest.ts';
 import { Process, slotOf, swapEntry, UNMAPPED } from './process.ts';
+import type { PoolRef } from './reclaim/tmem.ts';
 import { SlotAllocator, type SwapStore } from './store/swapstore.ts';
 
 /** What the guest OS uses a guest physical page for. The hypervisor cannot see this. */
@@ -27,8 +28,20 @@ export interface GuestFile {
   readonly name: string;
   readonly kind: ContentKind;
   readonly seed: number;
+  /** On a cluster file system shared by guests: its evicted pages go to a shared tmem pool. */
+  readonly shared: boolean;
   pages: Int32Array;
   disk: Int32Array;
+}
+
+/** Where tmem pools are for this guest (the tmem client: cleancache and frontswap); null without tmem. */
+export interface TmemPort {
+  putEphemeral(ref: PoolRef, key: number, bytes: Uint8Array): boolean;
+  getEphemeral(ref: PoolRef, key: number, into: Uint8Array): boolean;
+  flush(ref: PoolRef, key: number, persistent: boolean): void;
+  putPersistent(key: number, bytes: Uint8Array): boolean;
+  getPersistent(key: number, into: Uint8Array): boolean;
+  peekPersistent(key: number, into: Uint8Array): boolean;
 }
 
 export interface GuestOsStats {
@@ -41,6 +54,10 @@ export interface GuestOsStats {
 }
 
 const OS_SEEDS: Record<OsType, number> = { linux: 0x11, windows: 0x22, solaris: 0x33, freebsd: 0x44 };
+
+/** A page-cache page's key in tmem: private pools by file and page, shared pools by page of the shared file. */
+const cacheKey = (file: GuestFile, fpage: number): number =>
+  file.shared ? fpage : file.id * 2 ** 32 + fpage;
 
 /** Kernel text and data: 3 % of memory, between 8 and 128 MiB. */
 export const kernelPagesFor = (memszPages: number): number =>
@@ -64,6 +81,12 @@ export class GuestOS {
   readonly processes = new Map<number, Process>();
   readonly files = new Map<number, GuestFile>();
   readonly swapSlots: SlotAllocator;
+  /** Per guest swap slot: 1 if the page went to frontswap (tmem) instead of the swap device. */
+  private frontswapped: Uint8Array;
+  /** Pages the balloon driver holds, most recent last. */
+  private readonly balloon: number[] = [];
+  /** The tmem client; set when the host offers tmem. */
+  tmem: TmemPort | null = null;
   private readonly diskSlots = new SlotAllocator(Number.MAX_SAFE_INTEGER);
   private nextPid = 1;
   private nextFile = 1;
@@ -94,6 +117,7 @@ export class GuestOS {
     for (let gpn = n - 1; gpn >= 0; gpn--) this.pushFree(gpn);
     this.useCount[GpnUse.Free] = n;
     this.swapSlots = new SlotAllocator(vm.config.guestSwapPages);
+    this.frontswapped = new Uint8Array(vm.config.guestSwapPages);
     this.kernelPages = kernelPagesFor(n);
   }
 
@@ -149,7 +173,7 @@ export class GuestOS {
         this.release(e);
         p.resident--;
       } else if (e !== UNMAPPED) {
-        this.swapSlots.give(slotOf(e));
+        this.freeSwapSlot(slotOf(e));
         p.swapped--;
       }
       p.pte[v] = UNMAPPED;
@@ -185,7 +209,8 @@ export class GuestOS {
     const e = p.pte[vpage];
     if (e >= 0) this.vm.peek(e, into);
     else if (e === UNMAPPED) into.fill(0);
-    else this.swap.read(slotOf(e), into);
+    else if (!this.frontswapped[slotOf(e)]) this.swap.read(slotOf(e), into);
+    else this.tmem!.peekPersistent(slotOf(e), into);
   }
 
   /** Whether the process has ever touched the page (resident or in guest swap). */
@@ -201,31 +226,46 @@ export class GuestOS {
       return this.vm.touch(e, write);
     }
     const gpn = this.takeFree();
+    const bytes = this.claim(gpn);
     this.setUse(gpn, GpnUse.Anon, p.pid, vpage);
     p.pte[vpage] = gpn;
     p.resident++;
-    const bytes = this.frameBytes(gpn, true);
     if (e === UNMAPPED) {
       bytes.fill(0); // anonymous memory starts as zeros
     } else {
       const slot = slotOf(e);
-      this.swap.read(slot, bytes);
+      if (this.frontswapped[slot]) {
+        // A persistent get of a page that was put always succeeds.
+        if (!this.tmem!.getPersistent(slot, bytes))
+          throw new Error(`${this.vm.name}: frontswap lost slot ${slot}`);
+        this.frontswapped[slot] = 0;
+      } else {
+        this.swap.read(slot, bytes);
+        this.vm.stall += COST.guestSwapIn;
+      }
       this.swapSlots.give(slot);
       p.swapped--;
       this.stats.swapIns++;
-      this.vm.stall += COST.guestSwapIn;
     }
     return this.vm.pmapLoc[gpn];
   }
 
+  /** Zeroes guest page `gpn` if it is free (what an OS does to its free memory at boot); false if in use. */
+  zeroIfFree(gpn: number): boolean {
+    if (gpn >= this.use.length || this.use[gpn] !== GpnUse.Free) return false;
+    this.frameBytes(gpn, true).fill(0);
+    return true;
+  }
+
   // ---- page cache -----------------------------------------------------------------------------
 
-  openFile(name: string, sizePages: number, kind: ContentKind, seed: number): GuestFile {
+  openFile(name: string, sizePages: number, kind: ContentKind, seed: number, shared = false): GuestFile {
     const file: GuestFile = {
       id: this.nextFile++,
       name,
       kind,
       seed,
+      shared,
       pages: new Int32Array(sizePages).fill(-1),
       disk: new Int32Array(sizePages).fill(-1),
     };
@@ -238,6 +278,7 @@ export class GuestOS {
     for (let i = 0; i < file.pages.length; i++) {
       if (file.pages[i] >= 0) this.release(file.pages[i]);
       if (file.disk[i] >= 0) this.diskSlots.give(file.disk[i]);
+      if (!file.shared) this.tmem?.flush(this.poolOf(file), cacheKey(file, i), false);
     }
     this.files.delete(file.id);
   }
@@ -252,7 +293,11 @@ export class GuestOS {
     const frame = this.cacheFrame(file, fpage, true, sequential);
     this.pool.bytes(frame).set(data, offset);
     const gpn = file.pages[fpage];
-    if (this.use[gpn] === GpnUse.CacheClean) this.setUse(gpn, GpnUse.CacheDirty, file.id, fpage);
+    if (this.use[gpn] === GpnUse.CacheClean) {
+      this.setUse(gpn, GpnUse.CacheDirty, file.id, fpage);
+      // A copy in a shared pool is stale for every guest now (cluster file systems are coherent).
+      if (file.shared) this.tmem?.flush(this.poolOf(file), cacheKey(file, fpage), false);
+    }
   }
 
   private cacheFrame(file: GuestFile, fpage: number, write: boolean, sequential: boolean): number {
@@ -264,9 +309,10 @@ export class GuestOS {
     }
     this.stats.cacheMisses++;
     const gpn = this.takeFree();
+    const bytes = this.claim(gpn);
     this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
     file.pages[fpage] = gpn;
-    const bytes = this.frameBytes(gpn, true);
+    if (this.tmem?.getEphemeral(this.poolOf(file), cacheKey(file, fpage), bytes)) return this.vm.pmapLoc[gpn];
     if (file.disk[fpage] >= 0) this.disk.read(file.disk[fpage], bytes);
     else fillPage(bytes, file.kind, file.seed, fpage);
     this.vm.stall += sequential ? COST.diskSequentialRead : COST.diskRandomRead;
@@ -333,6 +379,9 @@ export class GuestOS {
     const file = this.files.get(this.who[gpn])!;
     const fpage = this.idx[gpn];
     if (this.use[gpn] === GpnUse.CacheDirty) this.writeBack(file, fpage, gpn);
+    // cleancache: the clean page goes to an ephemeral pool; a later miss may find it there.
+    if (this.tmem)
+      this.tmem.putEphemeral(this.poolOf(file), cacheKey(file, fpage), this.frameBytes(gpn, false));
     file.pages[fpage] = -1;
     this.stats.cacheDrops++;
     this.release(gpn);
@@ -342,13 +391,70 @@ export class GuestOS {
     const p = this.processes.get(this.who[gpn])!;
     const vpage = this.idx[gpn];
     const slot = this.swapSlots.take();
-    this.swap.write(slot, this.frameBytes(gpn, false));
+    // Reading the page may fault it in from the host's swap: double paging.
+    this.vm.guestPaging = true;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.frameBytes(gpn, false);
+    } finally {
+      this.vm.guestPaging = false;
+    }
+    if (this.tmem?.putPersistent(slot, bytes)) {
+      this.frontswapped[slot] = 1;
+    } else {
+      this.swap.write(slot, bytes);
+      this.vm.stall += COST.guestSwapOut;
+    }
     p.pte[vpage] = swapEntry(slot);
     p.resident--;
     p.swapped++;
     this.stats.swapOuts++;
-    this.vm.stall += COST.guestSwapOut;
     this.release(gpn);
+  }
+
+  // ---- balloon driver -----------------------------------------------------------------------------
+
+  get balloonPages(): number {
+    return this.balloon.length;
+  }
+
+  /**
+   * The balloon driver allocates and pins up to `n` pages and returns them for the hypervisor to take:
+   * free pages first, then what reclaim frees (clean cache, dirty cache written back, then process
+   * memory paged out to guest swap). Fewer come back when the guest has nothing more to give.
+   */
+  inflate(n: number): number[] {
+    const taken: number[] = [];
+    while (taken.length < n) {
+      if (this.freeTop === 0 && this.reclaim(Math.min(64, n - taken.length)) === 0) break;
+      const gpn = this.takeFree();
+      this.setUse(gpn, GpnUse.Balloon, -1, -1);
+      this.balloon.push(gpn);
+      taken.push(gpn);
+    }
+    return taken;
+  }
+
+  /** The balloon driver lets go of up to `n` pages: they return to the guest's free list. */
+  deflate(n: number): number {
+    let given = 0;
+    while (given < n && this.balloon.length > 0) {
+      this.release(this.balloon.pop()!);
+      given++;
+    }
+    return given;
+  }
+
+  private freeSwapSlot(slot: number): void {
+    if (this.frontswapped[slot]) {
+      this.tmem?.flush({ kind: 'private', gid: this.vm.gid }, slot, true);
+      this.frontswapped[slot] = 0;
+    }
+    this.swapSlots.give(slot);
+  }
+
+  private poolOf(file: GuestFile): PoolRef {
+    return file.shared ? { kind: 'shared', fs: file.seed } : { kind: 'private', gid: this.vm.gid };
   }
 
   // ---- guest physical pages ---------------------------------------------------------------------
@@ -356,6 +462,20 @@ export class GuestOS {
   /** Bytes of the frame behind a guest page, for the guest kernel's own reads and writes. */
   private frameBytes(gpn: number, write: boolean): Uint8Array {
     return this.pool.bytes(this.vm.touch(gpn, write));
+  }
+
+  /**
+   * The frame behind a page just taken off the free list, for writing. If the hypervisor cannot bring
+   * it back (a failed host swap read), the page goes back on the free list before the error travels on,
+   * so the guest's own state stays whole.
+   */
+  private claim(gpn: number): Uint8Array {
+    try {
+      return this.frameBytes(gpn, true);
+    } catch (err) {
+      this.pushFree(gpn);
+      throw err;
+    }
   }
 
   /** A free guest page, reclaiming if there is none; throws GuestOomError when nothing can be freed. */

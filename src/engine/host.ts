@@ -3,9 +3,10 @@ import { COST } from './costs.ts';
 import { type EngineEvent, EventLog } from './events.ts';
 import { FrameKind, FramePool } from './framepool.ts';
 import { initialFreeState, nextFreeState } from './freestate.ts';
-import { type FaultHandler, Guest, PageState } from './guest.ts';
+import { Guest, PageState } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
+import { consumedPages, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
@@ -35,7 +36,7 @@ export const vmkPagesFor = (memoryPages: number): number =>
  * guests' programs run (their accesses faulting pages in through the pmap), the free-memory state is
  * computed with its transitions logged, working sets are sampled and allocation targets set.
  */
-export class Host implements FaultHandler {
+export class Host {
   readonly pool: FramePool;
   readonly machines: Machine[] = [];
   readonly events = new EventLog();
@@ -50,6 +51,7 @@ export class Host implements FaultHandler {
   paused = false;
   speed = 1;
   readonly vmkPages: number;
+  readonly reclaimer: Reclaimer;
   /** esxtop's MEM overcommit average over 1, 5 and 15 minutes, decayed like a load average. */
   readonly overcommit: [number, number, number] = [0, 0, 0];
   private nextGid = 1;
@@ -73,6 +75,12 @@ export class Host implements FaultHandler {
         return this.swapDir.create(name);
       });
     this.state = initialFreeState(this.freePercent, this.config.thresholds);
+    this.reclaimer = new Reclaimer(this, options.config.reclaim, this.rng.fork(0));
+  }
+
+  /** Frames that make up the high threshold: free memory the host tries to keep. */
+  get highFrames(): number {
+    return Math.ceil((this.pool.frameCount * this.config.thresholds.high) / 100);
   }
 
   get freePercent(): number {
@@ -91,7 +99,7 @@ export class Host implements FaultHandler {
 
   /** Powers a guest on: overhead frames, the kernel's pages, then its workloads. Checked by the caller. */
   addGuest(config: GuestConfig, workloads: readonly WorkloadSpec[] = []): Machine {
-    const vm = new Guest(this.nextGid++, { ...config }, this.pool, this);
+    const vm = new Guest(this.nextGid++, { ...config }, this.pool, this.reclaimer);
     for (let i = 0; i < config.overheadPages; i++)
       vm.overheadFrames.push(this.pool.alloc(FrameKind.Overhead));
     const seq = ++this.storeSeq;
@@ -104,14 +112,16 @@ export class Host implements FaultHandler {
     );
     os.boot();
     const m = new Machine(vm, os, this.rng.fork(vm.gid), this.config.samplePeriod, this.config.samplePages);
+    this.reclaimer.attach(m, this.storeFactory(`${config.name}-${seq}-vswp`));
     this.machines.push(m);
     for (const spec of workloads) m.start(spec);
+    this.setTargets();
     return m;
   }
 
   removeGuest(m: Machine): void {
     for (const w of m.workloads) w.stop();
-    for (let gpn = 0; gpn < m.vm.pmapState.length; gpn++) this.dropPage(m.vm, gpn);
+    this.reclaimer.detach(m);
     for (const f of m.vm.overheadFrames) this.pool.release(f);
     m.os.close();
     this.machines.splice(this.machines.indexOf(m), 1);
@@ -123,53 +133,31 @@ export class Host implements FaultHandler {
       m.vm.grow(pages);
       m.os.grow(pages);
     } else {
-      for (let gpn = pages; gpn < m.vm.config.memszPages; gpn++) this.dropPage(m.vm, gpn);
+      for (let gpn = pages; gpn < m.vm.config.memszPages; gpn++) this.reclaimer.dropPage(m.vm, gpn);
       m.vm.shrink(pages);
       m.os.shrink(pages);
     }
     m.vm.config = { ...m.vm.config, memszPages: pages };
+    this.reclaimer.resize(m.vm);
   }
 
-  /** Releases whatever backs a guest page; the page is untouched afterwards. */
-  dropPage(vm: Guest, gpn: number): void {
-    if (vm.pmapState[gpn] === PageState.Private) this.pool.release(vm.pmapLoc[gpn]);
-    if (vm.pmapState[gpn] !== PageState.Untouched) vm.setPage(gpn, PageState.Untouched, -1);
-  }
-
-  // ---- faults ---------------------------------------------------------------------------------
-
-  fault(vm: Guest, gpn: number, _write: boolean): number {
-    const state = vm.pmapState[gpn];
-    if (state === PageState.Untouched || state === PageState.Ballooned) {
-      const frame = this.pool.alloc(FrameKind.Private);
-      if (frame < 0) throw new Error(`host out of frames backing ${vm.name} page ${gpn}`);
-      vm.mapPrivate(gpn, frame);
-      vm.stall += COST.zeroFill;
-      return frame;
-    }
-    throw new Error(`${vm.name} page ${gpn}: no handler for pmap state ${state}`);
-  }
-
-  peek(vm: Guest, gpn: number, into: Uint8Array): void {
-    const state = vm.pmapState[gpn];
-    if (state === PageState.Private || state === PageState.Shared) into.set(this.pool.bytes(vm.pmapLoc[gpn]));
-    else if (state === PageState.Untouched || state === PageState.Ballooned) into.fill(0);
-    else throw new Error(`${vm.name} page ${gpn}: cannot read pmap state ${state}`);
+  /** A new reservation: the guest's swap file is sized by memsz less reservation. */
+  setReservation(m: Machine, pages: number): void {
+    m.vm.config = { ...m.vm.config, reservationPages: pages };
+    this.reclaimer.resize(m.vm);
   }
 
   /** Whether a guest may run an operation now: the host can back it, and in `low` only guests at or under target run. */
   private mayRun(m: Machine): boolean {
-    if (this.pool.freeFrames < OP_FRAMES) return false;
-    return this.state !== 'low' || consumedPages(m) <= m.vm.targetPages;
+    if (m.vm.faulted || this.pool.freeFrames < OP_FRAMES) return false;
+    return this.state !== 'low' || consumedPages(m.vm) <= m.vm.targetPages;
   }
 
   // ---- the tick -------------------------------------------------------------------------------
 
   tick(): void {
     const dt = this.config.tick;
-    for (const m of this.machines) m.tick = { ops: 0, busy: 0, swapIns: 0, swapOuts: 0 };
-    for (const m of this.machines) for (const w of m.workloads) w.opsThisTick = 0;
-    const before = this.machines.map((m) => ({ ...m.os.stats }));
+    for (const m of this.machines) m.beginTick();
     for (let s = 0; s < SLICES; s++) {
       for (const m of this.machines) {
         m.run(
@@ -179,15 +167,22 @@ export class Host implements FaultHandler {
             this.log('workload', `${w.spec.name} killed by the guest's OOM killer: ${why}`, m.name);
           },
         );
+        if (m.vm.faulted && !m.faultLogged) {
+          m.faultLogged = true;
+          this.log('error', `${m.vm.faulted}; ${m.name} is stopped, its pages are where they were`, m.name);
+        }
       }
       this.updateState();
+      this.reclaimer.step(dt / SLICES);
+      this.updateState();
     }
-    this.machines.forEach((m, i) => {
+    this.reclaimer.ageTick();
+    for (const m of this.machines) {
+      this.reclaimer.sharing.charge(m.vm);
       m.os.writeback(Math.max(64, Math.ceil(m.os.useCount[GpnUse.CacheDirty] / 8)));
-      m.tick.swapIns = m.os.stats.swapIns - before[i].swapIns;
-      m.tick.swapOuts = m.os.stats.swapOuts - before[i].swapOuts;
+      m.endTick();
       m.sampler.advance(dt, m.vm, m.rng);
-    });
+    }
     this.t = round6(this.t + dt);
     this.tickNo++;
     this.updateState();
@@ -229,7 +224,7 @@ export class Host implements FaultHandler {
         limit: m.vm.config.limitPages,
         shares: m.vm.config.shares,
         active: m.sampler.active,
-        consumed: consumedPages(m),
+        consumed: consumedPages(m.vm),
       })),
       available,
       this.config.idleTax,
@@ -244,11 +239,6 @@ export class Host implements FaultHandler {
     for (const m of this.machines) m.os.close();
     this.swapDir?.closeAll();
   }
-}
-
-/** Host frames a guest consumes: its private frames (shared frames are charged once sharing exists). */
-export function consumedPages(m: Machine): number {
-  return m.vm.stateCount[PageState.Private];
 }
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;

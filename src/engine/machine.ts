@@ -1,17 +1,34 @@
 import type { WorkloadSpec } from './config.ts';
-import type { Guest } from './guest.ts';
-import { GuestOomError, type GuestOS } from './guestos.ts';
+import type { Guest, GuestStats } from './guest.ts';
+import { GuestOomError, type GuestOS, type GuestOsStats } from './guestos.ts';
+import { GuestFaultError } from './reclaim/reclaimer.ts';
 import type { Rng } from './rng.ts';
 import { ActiveSampler } from './sampler.ts';
 import { createWorkload } from './workloads/index.ts';
 import type { Workload } from './workloads/workload.ts';
 
-/** Per-tick counters of one guest, reset at the start of each tick. */
+/** What one guest did in the last tick: operations, busy vCPU time, and the change in every counter. */
 export interface TickCounters {
   ops: number;
   busy: number;
-  swapIns: number;
-  swapOuts: number;
+  host: GuestStats;
+  os: GuestOsStats;
+}
+
+const zeroHost = (): GuestStats => ({
+  cowBreaks: 0,
+  swapIns: 0,
+  swapOuts: 0,
+  zips: 0,
+  unzips: 0,
+  doublePaging: 0,
+});
+
+function delta<T extends object>(now: T, before: T): T {
+  const out = { ...now };
+  for (const k of Object.keys(out) as (keyof T)[])
+    (out[k] as number) = (now[k] as number) - (before[k] as number);
+  return out;
 }
 
 /**
@@ -23,7 +40,10 @@ export class Machine {
   readonly sampler: ActiveSampler;
   cpuSeconds = 0;
   blocked = false;
-  tick: TickCounters = { ops: 0, busy: 0, swapIns: 0, swapOuts: 0 };
+  /** Whether the host fault that stopped this guest has been reported. */
+  faultLogged = false;
+  tick: TickCounters;
+  private before: { host: GuestStats; os: GuestOsStats };
   private turn = 0;
   private workloadSeq = 0;
 
@@ -35,6 +55,21 @@ export class Machine {
     samplePages: number,
   ) {
     this.sampler = new ActiveSampler(samplePeriod, samplePages);
+    this.before = { host: { ...vm.stats }, os: { ...os.stats } };
+    this.tick = { ops: 0, busy: 0, host: zeroHost(), os: delta(os.stats, os.stats) };
+  }
+
+  /** Starts a tick's counters. */
+  beginTick(): void {
+    this.before = { host: { ...this.vm.stats }, os: { ...this.os.stats } };
+    this.tick = { ...this.tick, ops: 0, busy: 0 };
+    for (const w of this.workloads) w.opsThisTick = 0;
+  }
+
+  /** Closes a tick's counters: the changes since beginTick. */
+  endTick(): void {
+    this.tick.host = delta(this.vm.stats, this.before.host);
+    this.tick.os = delta(this.os.stats, this.before.os);
   }
 
   get name(): string {
@@ -84,6 +119,10 @@ export class Machine {
         w.totalOps++;
         this.tick.ops++;
       } catch (err) {
+        if (err instanceof GuestFaultError) {
+          this.vm.faulted = err.message;
+          break;
+        }
         if (!(err instanceof GuestOomError)) throw err;
         w.stop('killed');
         onKill(w, err.message);

@@ -1,8 +1,9 @@
 import { FrameKind } from './framepool.ts';
 import { PageState } from './guest.ts';
 import { GpnUse } from './guestos.ts';
-import { consumedPages, type Host } from './host.ts';
+import type { Host } from './host.ts';
 import type { Machine } from './machine.ts';
+import { consumedPages } from './reclaim/reclaimer.ts';
 import type { GuestSnapshot, HostSnapshot } from './snapshot.ts';
 import { pagesToMB, round2 } from './units.ts';
 
@@ -16,6 +17,9 @@ export function takeSnapshot(host: Host): HostSnapshot {
   const th = host.config.thresholds;
   const pct = (p: number): number => MB(Math.floor((pool.frameCount * p) / 100));
   const guests = host.machines.map((m) => guestSnapshot(host, m));
+  const sum = (f: (g: GuestSnapshot) => number | null): number =>
+    round2(guests.reduce((a, g) => a + (f(g) ?? 0), 0));
+  const sharedPages = host.machines.reduce((a, m) => a + m.vm.stateCount[PageState.Shared], 0);
   const snapshot: HostSnapshot = {
     t: host.t,
     tick: host.tickNo,
@@ -35,10 +39,19 @@ export function takeSnapshot(host: Host): HostSnapshot {
       overheadMB: MB(k[FrameKind.Overhead]),
       vmkMB: MB(host.vmkPages),
       overcommit: [round2(host.overcommit[0]), round2(host.overcommit[1]), round2(host.overcommit[2])],
-      pshare: { shared: 0, common: 0, saving: 0 },
-      swap: { curr: 0, rclmtgt: 0, readMBs: 0, writeMBs: 0 },
-      zip: { zipped: 0, saved: 0 },
-      memctl: { curr: 0, target: 0, max: 0 },
+      pshare: {
+        shared: MB(sharedPages),
+        common: MB(k[FrameKind.Shared]),
+        saving: MB(sharedPages - k[FrameKind.Shared]),
+      },
+      swap: {
+        curr: sum((g) => g.SWCUR),
+        rclmtgt: sum((g) => g.SWTGT),
+        readMBs: sum((g) => g['SWR/s']),
+        writeMBs: sum((g) => g['SWW/s']),
+      },
+      zip: { zipped: sum((g) => g.zippedMB), saved: round2(sum((g) => g.zippedMB) - sum((g) => g.CACHEUSD)) },
+      memctl: { curr: sum((g) => g.MCTLSZ), target: sum((g) => g.MCTLTGT), max: sum((g) => g.MCTLMAX) },
       THRU: round2(guests.reduce((a, g) => a + g.THRU, 0)),
     },
     guests,
@@ -52,16 +65,25 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
   const dt = host.config.tick;
   const s = m.sampler;
   const os = m.os;
-  const granted = m.vm.stateCount[PageState.Private] + m.vm.stateCount[PageState.Shared];
+  const vm = m.vm;
+  const r = host.reclaimer;
+  const granted = vm.stateCount[PageState.Private] + vm.stateCount[PageState.Shared];
+  const share = r.sharing.charge(vm);
+  const zip = r.zip.usage(vm);
+  const plan = r.plan(vm);
+  const tmem = r.tmem.statsOf(vm.gid);
+  const t = m.tick.host;
+  const perSec = (pages: number): number => round2(pagesToMB(pages) / dt);
   return {
     GID: m.vm.gid,
     name: c.name,
     os: c.os,
     vcpus: c.vcpus,
-    state: host.paused ? 'paused' : m.blocked ? 'blocked' : 'running',
+    state: vm.faulted ? 'faulted' : host.paused ? 'paused' : m.blocked ? 'blocked' : 'running',
+    fault: vm.faulted,
     MEMSZ: MB(c.memszPages),
     GRANT: MB(granted),
-    CNSM: MB(consumedPages(m)),
+    CNSM: MB(consumedPages(vm)),
     SZTGT: MB(m.vm.targetPages),
     TCHD: MB(s.current * c.memszPages),
     TCHD_W: MB(s.currentWrites * c.memszPages),
@@ -69,30 +91,39 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
     '%ACTVS': round2(100 * s.slow),
     '%ACTVF': round2(100 * s.fast),
     '%ACTVN': round2(100 * s.next),
-    'MCTL?': c.balloonDriver,
-    MCTLSZ: 0,
-    MCTLTGT: 0,
-    MCTLMAX: MB(Math.floor(c.memszPages * 0.65)),
-    SWCUR: 0,
-    SWTGT: 0,
-    'SWR/s': 0,
-    'SWW/s': 0,
-    CACHESZ: 0,
-    CACHEUSD: 0,
-    'ZIP/s': 0,
-    'UNZIP/s': 0,
-    SHRD: 0,
-    ZERO: 0,
-    SHRDSVD: 0,
-    COWH: 0,
+    'MCTL?': c.balloonDriver && r.config.balloon,
+    MCTLSZ: MB(os.balloonPages),
+    MCTLTGT: MB(plan.balloonTarget),
+    MCTLMAX: MB(Math.floor(c.memszPages * r.config.balloonMaxFraction)),
+    SWCUR: MB(r.hostSwap.used(vm)),
+    SWTGT: MB(plan.swapTarget),
+    'SWR/s': perSec(t.swapIns),
+    'SWW/s': perSec(t.swapOuts),
+    CACHESZ: MB(zip.size),
+    CACHEUSD: MB(zip.used),
+    'ZIP/s': perSec(t.zips),
+    'UNZIP/s': perSec(t.unzips),
+    zippedMB: MB(zip.pages),
+    SHRD: MB(vm.stateCount[PageState.Shared]),
+    ZERO: MB(share.zero),
+    SHRDSVD: MB(share.saved),
+    COWH: MB(vm.stats.cowBreaks),
+    doublePaging: vm.stats.doublePaging,
     OVHD: MB(c.overheadPages),
     AMIN: MB(c.reservationPages),
     AMAX: c.limitPages === null ? -1 : MB(c.limitPages),
     ASHRS: c.shares,
-    'Curr eph pages': 0,
-    'Succ eph gets': 0,
-    'Succ pers puts': 0,
-    'Succ pers gets': 0,
+    'Curr eph pages': tmem.ephPages,
+    'Succ eph gets': tmem.succEphGets,
+    'Succ pers puts': tmem.succPersPuts,
+    'Succ pers gets': tmem.succPersGets,
+    tmem: {
+      persPages: tmem.persPages,
+      failedEphPuts: tmem.failedEphPuts,
+      failedPersPuts: tmem.failedPersPuts,
+      failedEphGets: tmem.failedEphGets,
+      flushes: tmem.flushes,
+    },
     THRU: round2(m.tick.ops / dt),
     cpuSeconds: round2(m.cpuSeconds),
     cpuPercent: round2((100 * m.tick.busy) / dt),
@@ -106,8 +137,8 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
       swapUsedMB: MB(os.swapSlots.used),
       swapTotalMB: MB(c.guestSwapPages),
       committedMB: MB(os.committedPages),
-      swapInsPerSec: round2(m.tick.swapIns / dt),
-      swapOutsPerSec: round2(m.tick.swapOuts / dt),
+      swapInsPerSec: round2(m.tick.os.swapIns / dt),
+      swapOutsPerSec: round2(m.tick.os.swapOuts / dt),
     },
     workloads: m.workloads.map((w) => ({
       name: w.spec.name,

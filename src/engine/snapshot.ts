@@ -85,7 +85,9 @@ export interface GuestSnapshot {
   readonly name: string;
   readonly os: string;
   readonly vcpus: number;
-  readonly state: 'running' | 'blocked' | 'paused';
+  /** faulted: stopped by a host fault it cannot get past (a failed swap read); `fault` says why. */
+  readonly state: 'running' | 'blocked' | 'paused' | 'faulted';
+  readonly fault: string | null;
   readonly MEMSZ: number;
   readonly GRANT: number;
   readonly CNSM: number;
@@ -108,10 +110,15 @@ export interface GuestSnapshot {
   readonly CACHEUSD: number | null;
   readonly 'ZIP/s': number | null;
   readonly 'UNZIP/s': number | null;
+  /** Guest memory held compressed (MB before compression): host ZIP zipped. */
+  readonly zippedMB: number | null;
   readonly SHRD: number | null;
   readonly ZERO: number | null;
   readonly SHRDSVD: number | null;
+  /** Copy-on-write breaks since power-on, in MB (pages copied because a shared page was written). */
   readonly COWH: number | null;
+  /** Times the guest paged out a page the host had already swapped or compressed (double paging). */
+  readonly doublePaging: number;
   readonly OVHD: number;
   readonly AMIN: number;
   /** -1: no limit, as esxtop prints it. */
@@ -121,6 +128,14 @@ export interface GuestSnapshot {
   readonly 'Succ eph gets': number | null;
   readonly 'Succ pers puts': number | null;
   readonly 'Succ pers gets': number | null;
+  /** The rest of the tmem counters xentop has no column for. */
+  readonly tmem: {
+    readonly persPages: number;
+    readonly failedEphPuts: number;
+    readonly failedPersPuts: number;
+    readonly failedEphGets: number;
+    readonly flushes: number;
+  } | null;
   /** Operations per simulated second over the last tick. */
   readonly THRU: number;
   /** Simulated seconds of vCPU time since the guest started, for xentop's CPU(sec). */

@@ -4,7 +4,7 @@
  * "1024" is never silently read as pages, bytes or MB.
  */
 import { SHARE_LEVELS } from '../engine/config.ts';
-import { PAGE_SIZE, PAGES_PER_MB } from '../engine/units.ts';
+import { PAGE_SIZE, PAGES_PER_MB, pagesToMB, round2 } from '../engine/units.ts';
 import { closest } from './suggest.ts';
 
 export class QuantityError extends Error {
@@ -41,8 +41,9 @@ function splitQuantity(
   if (trimmed === '') throw new QuantityError(`empty ${kind}: write one such as ${example}`);
   const match = NUMBER_AND_UNIT.exec(trimmed);
   if (!match) return null;
-  if (match[1].startsWith('-'))
+  if (match[1].startsWith('-')) {
     throw new QuantityError(`"${trimmed}" is negative: a ${kind} must be 0 or more`);
+  }
   return { number: match[1].replace(/^\+/, ''), unit: match[2] };
 }
 
@@ -77,11 +78,11 @@ export function parseLimit(text: string): number | null {
   return text.trim().toLowerCase() === 'none' ? null : parseSize(text);
 }
 
-/** Pages as the shortest exact text: 1GB, 1536MB, 12KB. */
+/** Pages for messages: 1GB, 1536MB, 164.84MB, 12KB (exact unless it is a fraction of a MB above 1MB). */
 export function formatSize(pages: number): string {
   if (pages !== 0 && pages % (PAGES_PER_MB * 1024) === 0) return `${pages / (PAGES_PER_MB * 1024)}GB`;
-  if (pages % PAGES_PER_MB === 0) return `${pages / PAGES_PER_MB}MB`;
-  return `${(pages * PAGE_SIZE) / 1024}KB`;
+  if (pages > 0 && pages < PAGES_PER_MB) return `${(pages * PAGE_SIZE) / 1024}KB`;
+  return `${round2(pagesToMB(pages))}MB`;
 }
 
 const SECONDS_PER_UNIT: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
@@ -96,8 +97,9 @@ export function parseDuration(text: string): number {
   const { number, unit } = split;
   if (unit === '') throw new QuantityError(`"${number}" has no unit: write ${number}s or ${number}m`);
   const factor = SECONDS_PER_UNIT[unit.toLowerCase()];
-  if (factor === undefined)
+  if (factor === undefined) {
     throw new QuantityError(`"${trimmed}" has an unknown unit "${unit}": use ms, s, m or h`);
+  }
   return roundToMs(Number(number) * factor);
 }
 
@@ -149,8 +151,9 @@ export function parseFraction(value: string | number): number {
 export function parseCount(value: string | number): number {
   const trimmed = String(value).trim();
   const n = Number(trimmed);
-  if (!/^\d+$/.test(trimmed) || n === 0)
+  if (!/^\d+$/.test(trimmed) || n === 0) {
     throw new QuantityError(`"${trimmed}" is not a whole number above 0`);
+  }
   return n;
 }
 

@@ -113,15 +113,15 @@ export class SlotAllocator {
   private next = 0;
   used = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(public capacity: number) {}
 
   /** A slot number, or -1 when the device is full. */
   take(): number {
+    if (this.used >= this.capacity) return -1;
     if (this.freeSlots.length > 0) {
       this.used++;
       return this.freeSlots.pop()!;
     }
-    if (this.next >= this.capacity) return -1;
     this.used++;
     return this.next++;
   }

@@ -1,0 +1,392 @@
+import type { ReclaimConfig } from '../config.ts';
+import { COST } from '../costs.ts';
+import { FrameKind, type FramePool } from '../framepool.ts';
+import { type FaultHandler, type Guest, PageState } from '../guest.ts';
+import type { TmemPort } from '../guestos.ts';
+import type { Machine } from '../machine.ts';
+import type { Rng } from '../rng.ts';
+import type { FreeState } from '../snapshot.ts';
+import { StoreError, type SwapStore } from '../store/swapstore.ts';
+import { pagesToMB } from '../units.ts';
+import { HostSwap } from './hostswap.ts';
+import { PageSharing } from './sharing.ts';
+import { Tmem } from './tmem.ts';
+import { VictimPicker } from './victims.ts';
+import { ZipCache } from './zipcache.ts';
+
+/** The host as the reclaimer sees it. */
+export interface ReclaimContext {
+  readonly pool: FramePool;
+  readonly machines: readonly Machine[];
+  readonly state: FreeState;
+  readonly tickNo: number;
+  /** Simulated seconds. */
+  readonly t: number;
+  /** Frames below which free memory must not fall for the state to stay high (the high threshold). */
+  readonly highFrames: number;
+  log(kind: 'reclaim' | 'error', message: string, guest?: string): void;
+}
+
+/** A guest page could not be brought back (its swap file failed): the guest stops, its data intact. */
+export class GuestFaultError extends Error {}
+
+/** Per guest reclamation state: what the balloon and swap are aiming for, and the last decision logged. */
+interface Plan {
+  balloonTarget: number;
+  swapTarget: number;
+  decision: string;
+  picker: VictimPicker;
+  /** The guest could not give the balloon what it asked for (said once in the event log). */
+  cannotBalloon: boolean;
+  /** The last decision written to the event log, and when: a decision is repeated at most once a minute. */
+  logged: string;
+  loggedAt: number;
+}
+
+const mb = (pages: number): string => `${pagesToMB(pages).toFixed(0)} MB`;
+
+/**
+ * Reclamation: the mechanisms that move guest pages out of frames (sharing, balloon, compression,
+ * host swap, tmem), the faults that bring them back, and the policy of when to use which, driven by
+ * the free-memory state and the guests' targets:
+ *   high: sharing only (and reclaim from guests above their limit);
+ *   soft: balloon guests above target toward it (swap a guest that cannot balloon);
+ *   hard: also compress and swap what the balloon will not cover soon;
+ *   low:  as hard; the host also stops guests above target (see Host.mayRun).
+ * Every decision is an event with its reason.
+ */
+export class Reclaimer implements FaultHandler {
+  readonly sharing: PageSharing;
+  readonly hostSwap: HostSwap;
+  readonly zip: ZipCache;
+  readonly tmem: Tmem;
+  private readonly plans = new Map<number, Plan>();
+  private ksmCursor = { guest: 0, gpn: 0 };
+  ksmFullScans = 0;
+  private readonly bounce = new Uint8Array(4096);
+
+  constructor(
+    private readonly ctx: ReclaimContext,
+    readonly config: ReclaimConfig,
+    private readonly rng: Rng,
+  ) {
+    this.sharing = new PageSharing(ctx.pool, (gid) => ctx.machines.find((m) => m.vm.gid === gid)?.vm);
+    this.hostSwap = new HostSwap(ctx.pool);
+    this.zip = new ZipCache(ctx.pool, config.compression ? config.zipCacheFraction : 0);
+    this.tmem = new Tmem(ctx.pool, () => ctx.highFrames + 64);
+  }
+
+  plan(vm: Guest): Plan {
+    return this.plans.get(vm.gid)!;
+  }
+
+  /** Gives a new guest its swap file, compression cache, tmem client and balloon state. */
+  attach(m: Machine, swapFile: SwapStore): void {
+    this.hostSwap.attach(m.vm, swapFile);
+    this.zip.attach(m.vm);
+    this.plans.set(m.vm.gid, {
+      balloonTarget: 0,
+      swapTarget: 0,
+      decision: '',
+      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid)),
+      cannotBalloon: false,
+      logged: '',
+      loggedAt: Number.NEGATIVE_INFINITY,
+    });
+    if (this.config.tmem) m.os.tmem = this.tmemPort(m.vm);
+  }
+
+  /** A removed guest: every page dropped, then its cache, swap file and tmem pools go. */
+  detach(m: Machine): void {
+    for (let gpn = 0; gpn < m.vm.pmapState.length; gpn++) this.dropPage(m.vm, gpn);
+    this.zip.detach(m.vm);
+    this.hostSwap.detach(m.vm);
+    this.tmem.destroyGuest(m.vm.gid);
+    this.plans.delete(m.vm.gid);
+  }
+
+  /** The guest's memory size or reservation changed: its swap file follows. */
+  resize(vm: Guest): void {
+    this.hostSwap.resize(vm);
+  }
+
+  /** Releases whatever backs a guest page; the page is untouched afterwards. */
+  dropPage(vm: Guest, gpn: number): void {
+    switch (vm.pmapState[gpn]) {
+      case PageState.Private:
+        this.ctx.pool.release(vm.pmapLoc[gpn]);
+        break;
+      case PageState.Shared:
+        this.sharing.unref(vm.pmapLoc[gpn]);
+        break;
+      case PageState.Swapped:
+        this.hostSwap.free(vm, gpn);
+        break;
+      case PageState.Compressed:
+        this.zip.free(vm, gpn);
+        break;
+    }
+    if (vm.pmapState[gpn] !== PageState.Untouched) vm.setPage(gpn, PageState.Untouched, -1);
+  }
+
+  // ---- faults ---------------------------------------------------------------------------------
+
+  fault(vm: Guest, gpn: number, write: boolean): number {
+    const state = vm.pmapState[gpn];
+    if (state === PageState.Shared && !write) {
+      vm.stall += COST.frameHit;
+      return vm.pmapLoc[gpn];
+    }
+    const frame = this.ctx.pool.alloc(FrameKind.Private);
+    if (frame < 0) throw new Error(`host out of frames backing ${vm.name} page ${gpn}`);
+    try {
+      switch (state) {
+        case PageState.Untouched:
+        case PageState.Ballooned:
+          vm.mapPrivate(gpn, frame);
+          vm.stall += COST.zeroFill;
+          break;
+        case PageState.Shared:
+          this.sharing.breakCow(vm, gpn, frame);
+          break;
+        case PageState.Compressed:
+          this.zip.load(vm, gpn, frame);
+          break;
+        case PageState.Swapped:
+          this.hostSwap.swapIn(vm, gpn, frame);
+          break;
+      }
+    } catch (err) {
+      this.ctx.pool.release(frame);
+      if (err instanceof StoreError) throw new GuestFaultError(`${vm.name} page ${gpn}: ${err.message}`);
+      throw err;
+    }
+    return frame;
+  }
+
+  peek(vm: Guest, gpn: number, into: Uint8Array): void {
+    switch (vm.pmapState[gpn]) {
+      case PageState.Private:
+      case PageState.Shared:
+        into.set(this.ctx.pool.bytes(vm.pmapLoc[gpn]));
+        return;
+      case PageState.Swapped:
+        this.hostSwap.peek(vm, gpn, into);
+        return;
+      case PageState.Compressed:
+        this.zip.peek(vm, gpn, into);
+        return;
+      default:
+        into.fill(0);
+    }
+  }
+
+  // ---- policy -----------------------------------------------------------------------------------
+
+  /** One slice of reclamation, `dt` simulated seconds long. */
+  step(dt: number): void {
+    this.scanForSharing(dt);
+    if (this.config.tmem && this.ctx.pool.freeFrames < this.ctx.highFrames) {
+      this.tmem.dropEphemeral(this.ctx.highFrames - this.ctx.pool.freeFrames);
+    }
+    for (const m of this.ctx.machines) {
+      if (m.vm.faulted) continue;
+      this.planGuest(m);
+      this.moveBalloon(m, dt);
+      this.swapToward(m, dt);
+    }
+  }
+
+  /** Once a tick: victim policies that age pages fold in the referenced bits. */
+  ageTick(): void {
+    for (const m of this.ctx.machines) this.plan(m.vm).picker.age(m.vm, this.ctx.tickNo);
+  }
+
+  private scanForSharing(dt: number): void {
+    const ms = this.ctx.machines;
+    if (this.config.sharing === 'esx') {
+      for (const m of ms) {
+        const size = m.vm.pmapState.length;
+        const n = Math.ceil((size * dt) / this.config.shareScanTime);
+        for (let i = 0; i < n; i++) this.sharing.scan(m.vm, m.rng.int(size));
+      }
+    } else if (this.config.sharing === 'ksm' && ms.length > 0) {
+      // KSM walks every registered region in turn, pages_to_scan every sleep_millisecs.
+      let n = Math.round((this.config.ksmPagesToScan * dt * 1000) / this.config.ksmSleepMillisecs);
+      const c = this.ksmCursor;
+      while (n-- > 0) {
+        if (c.guest >= ms.length) c.guest = 0;
+        const vm = ms[c.guest].vm;
+        if (c.gpn < vm.pmapState.length) this.sharing.scan(vm, c.gpn);
+        if (++c.gpn >= vm.pmapState.length) {
+          c.gpn = 0;
+          if (++c.guest >= ms.length) {
+            c.guest = 0;
+            this.ksmFullScans++;
+          }
+        }
+      }
+    }
+  }
+
+  /** Sets the balloon and swap targets from the state and the guest's allocation target. */
+  private planGuest(m: Machine): void {
+    const vm = m.vm;
+    const p = this.plan(vm);
+    const c = vm.config;
+    const consumed = consumedPages(vm);
+    const overLimit = c.limitPages === null ? 0 : consumed - c.limitPages;
+    const overTarget = consumed - vm.targetPages;
+    const pressured = this.ctx.state !== 'high';
+    // A dead band of 1 % of memory (at least 1 MB) keeps a guest sitting at its target from flapping.
+    const band = Math.max(256, Math.ceil(c.memszPages / 100));
+    const raw = Math.max(overLimit, pressured ? overTarget : 0);
+    const need = raw > band ? raw : 0;
+    const max = Math.floor(c.memszPages * this.config.balloonMaxFraction);
+    const balloonOn = this.config.balloon && c.balloonDriver;
+    if (this.config.selfBalloon && balloonOn) {
+      p.balloonTarget = selfBalloonTarget(m, max, p.balloonTarget);
+    } else if (balloonOn) {
+      // Inflate by what the guest is over; deflate by what it is under, once pressure is gone.
+      const under = vm.targetPages - consumed;
+      const slack = under > band ? under : 0;
+      const next =
+        need > 0 ? m.os.balloonPages + need : pressured ? p.balloonTarget : m.os.balloonPages - slack;
+      p.balloonTarget = Math.max(0, Math.min(max, Math.round(next)));
+    } else p.balloonTarget = 0;
+    const balloonWillTake = Math.max(0, p.balloonTarget - m.os.balloonPages);
+    const swapNow =
+      this.config.hostSwap &&
+      (this.ctx.state === 'hard' || this.ctx.state === 'low' || overLimit > 0 || (pressured && !balloonOn));
+    const swapNeed = swapNow ? Math.max(0, need - (p.cannotBalloon ? 0 : balloonWillTake)) : 0;
+    p.swapTarget = this.hostSwap.used(vm) + this.zip.usage(vm).pages + swapNeed;
+    this.decide(m, need, overLimit, balloonWillTake, swapNeed);
+  }
+
+  /** Logs a decision when its kind changes, with the numbers and its reason in words. */
+  private decide(m: Machine, need: number, overLimit: number, balloon: number, swap: number): void {
+    const p = this.plan(m.vm);
+    const consumed = mb(consumedPages(m.vm));
+    let action = '';
+    if (need > 0) {
+      const swapWord = this.config.compression ? 'compress/swap' : 'swap';
+      action = [balloon > 0 ? 'balloon' : '', swap > 0 ? swapWord : ''].filter(Boolean).join(' + ');
+    } else if (m.os.balloonPages > p.balloonTarget) action = 'deflate';
+    if (action === p.decision) return;
+    p.decision = action;
+    if (!action || (action === p.logged && this.ctx.t - p.loggedAt < 60)) return;
+    p.logged = action;
+    p.loggedAt = this.ctx.t;
+    if (action === 'deflate') {
+      this.ctx.log(
+        'reclaim',
+        `deflate balloon toward ${mb(p.balloonTarget)}: consumed ${consumed} is under target`,
+        m.name,
+      );
+    } else {
+      const why =
+        overLimit > 0
+          ? `consumed ${consumed} is over its limit ${mb(m.vm.config.limitPages ?? 0)}`
+          : `${this.ctx.state} state and consumed ${consumed} is over its target ${mb(m.vm.targetPages)}`;
+      this.ctx.log(
+        'reclaim',
+        `${action}: balloon target ${mb(p.balloonTarget)}, swap target ${mb(p.swapTarget)}, because ${why}`,
+        m.name,
+      );
+    }
+  }
+
+  private moveBalloon(m: Machine, dt: number): void {
+    const p = this.plan(m.vm);
+    const rate = Math.max(1, Math.round(this.config.balloonRate * dt));
+    const have = m.os.balloonPages;
+    if (have < p.balloonTarget) {
+      const got = m.os.inflate(Math.min(rate, p.balloonTarget - have));
+      for (const gpn of got) {
+        this.dropPage(m.vm, gpn);
+        m.vm.setPage(gpn, PageState.Ballooned, -1);
+      }
+      const short = got.length < Math.min(rate, p.balloonTarget - have);
+      if (short && !p.cannotBalloon) {
+        this.ctx.log(
+          'reclaim',
+          `balloon stuck at ${mb(m.os.balloonPages)}: the guest has no free, cache or swappable pages left to give` +
+            (m.vm.config.guestSwapPages === 0 ? ' (no guest swap)' : ''),
+          m.name,
+        );
+      }
+      p.cannotBalloon = short;
+    } else if (have > p.balloonTarget) {
+      m.os.deflate(Math.min(rate, have - p.balloonTarget));
+      p.cannotBalloon = false;
+    }
+  }
+
+  /** Compresses or swaps pages until the guest's swap target is met (at the swap rate). */
+  private swapToward(m: Machine, dt: number): void {
+    const vm = m.vm;
+    const p = this.plan(vm);
+    const out = this.hostSwap.used(vm) + this.zip.usage(vm).pages;
+    let n = Math.min(p.swapTarget - out, Math.ceil(this.config.swapRate * dt));
+    if (n <= 0) return;
+    try {
+      for (const gpn of p.picker.pick(vm, n, this.ctx.tickNo)) {
+        if (!this.evict(vm, gpn)) break;
+        n--;
+      }
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      vm.faulted = `host swap failed: ${err.message}`;
+      this.ctx.log('error', `${vm.faulted}; ${vm.name} is stopped, its pages are where they were`, vm.name);
+    }
+  }
+
+  /** One page out of its frame: into the compression cache if it shrinks enough, else to the swap file. */
+  private evict(vm: Guest, gpn: number): boolean {
+    if (this.config.compression) {
+      if (!this.zip.hasRoom(vm) && this.hostSwap.hasRoom(vm)) this.spillOldest(vm);
+      if (this.zip.store(vm, gpn) === 'stored') return true;
+    }
+    return this.hostSwap.swapOut(vm, gpn);
+  }
+
+  /** The compression cache is full: its oldest page goes on to the swap file. */
+  private spillOldest(vm: Guest): void {
+    const gpn = this.zip.oldest(vm);
+    if (gpn < 0) return;
+    this.zip.peek(vm, gpn, this.bounce);
+    this.zip.free(vm, gpn);
+    this.hostSwap.store(vm, gpn, this.bounce);
+  }
+
+  private tmemPort(vm: Guest): TmemPort {
+    const t = this.tmem;
+    return {
+      putEphemeral: (ref, key, bytes) => t.putEphemeral(vm, ref, key, bytes),
+      getEphemeral: (ref, key, into) => t.getEphemeral(vm, ref, key, into),
+      flush: (ref, key, persistent) => t.flush(vm, ref, key, persistent),
+      putPersistent: (key, bytes) => t.putPersistent(vm, key, bytes),
+      getPersistent: (key, into) => t.getPersistent(vm, key, into),
+      peekPersistent: (key, into) => t.peekPersistent(vm, key, into),
+    };
+  }
+}
+
+/**
+ * Host frames a guest consumes: its private frames plus its share of each shared frame it maps
+ * (recounted once a tick, see PageSharing.charge).
+ */
+export function consumedPages(vm: Guest): number {
+  return vm.stateCount[PageState.Private] + vm.sharedCharge;
+}
+
+/**
+ * Xen self-ballooning: the guest keeps about its Committed_AS plus a reserve, handing the rest to the
+ * hypervisor, and moves a quarter of the way toward that each step (hysteresis against noise).
+ */
+function selfBalloonTarget(m: Machine, max: number, current: number): number {
+  const memsz = m.vm.config.memszPages;
+  const reserve = Math.max(4096, Math.ceil(memsz * 0.05));
+  const want = Math.max(0, Math.min(max, memsz - m.os.committedPages - reserve));
+  return Math.round(current + (want - current) / 4);
+}

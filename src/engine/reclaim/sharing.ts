@@ -1,0 +1,134 @@
+import { COST } from '../costs.ts';
+import { FrameKind, type FramePool } from '../framepool.ts';
+import { type Guest, PageState } from '../guest.ts';
+import { hashPage, isZeroPage, pagesEqual, ZERO_HASH } from '../pagehash.ts';
+
+/** What one scanned page came to. */
+export type ScanResult = 'zero' | 'shared' | 'hinted' | 'skipped';
+
+/**
+ * Transparent page sharing. A scanned page is hashed; a hit in the table of shared frames is compared
+ * in full (never shared on a hash alone) and the page remapped onto that frame, copy-on-write, its own
+ * frame freed. A page with no match is remembered as a hint; when a later page matches the hint and
+ * the hinted page still holds the same bytes, both become one shared frame. Zero pages map onto one
+ * shared zero frame. A write to a shared page copies it first (a COW break).
+ */
+export class PageSharing {
+  /** Shared frames by content hash, and back. */
+  private readonly byHash = new Map<bigint, number>();
+  private readonly hashOf = new Map<number, bigint>();
+  /** Unshared pages seen once, by hash: gid * 2^32 + gpn. */
+  private readonly hints = new Map<bigint, number>();
+  zeroFrame = -1;
+  scanned = 0;
+
+  constructor(
+    private readonly pool: FramePool,
+    private readonly guestById: (gid: number) => Guest | undefined,
+  ) {}
+
+  /** Scans one guest page: shares it if its contents are already in a shared frame or match a hint. */
+  scan(vm: Guest, gpn: number): ScanResult {
+    if (vm.pmapState[gpn] !== PageState.Private) return 'skipped';
+    this.scanned++;
+    const frame = vm.pmapLoc[gpn];
+    const bytes = this.pool.bytes(frame);
+    const h = hashPage(bytes);
+    if (h === ZERO_HASH && isZeroPage(bytes)) {
+      if (this.zeroFrame < 0) {
+        // The page's own frame becomes the zero frame.
+        this.promote(vm, gpn, frame, h);
+        this.zeroFrame = frame;
+        return 'zero';
+      }
+      this.mapShared(vm, gpn, this.zeroFrame);
+      return 'zero';
+    }
+    const shared = this.byHash.get(h);
+    if (shared !== undefined && pagesEqual(this.pool.bytes(shared), bytes)) {
+      this.mapShared(vm, gpn, shared);
+      return 'shared';
+    }
+    const hint = this.hints.get(h);
+    if (hint !== undefined && shared === undefined) {
+      const other = this.guestById(Math.floor(hint / 2 ** 32));
+      const otherGpn = hint % 2 ** 32;
+      if (
+        other &&
+        !(other === vm && otherGpn === gpn) &&
+        otherGpn < other.pmapState.length &&
+        other.pmapState[otherGpn] === PageState.Private &&
+        pagesEqual(this.pool.bytes(other.pmapLoc[otherGpn]), bytes)
+      ) {
+        this.hints.delete(h);
+        this.promote(other, otherGpn, other.pmapLoc[otherGpn], h);
+        this.mapShared(vm, gpn, other.pmapLoc[otherGpn]);
+        return 'shared';
+      }
+    }
+    this.hints.set(h, vm.gid * 2 ** 32 + gpn);
+    return 'hinted';
+  }
+
+  /**
+   * Recounts what a guest's shared pages cost it: each shared frame split evenly between the pages
+   * mapping it. Also returns the zero pages and the saving (pages mapped minus frames charged).
+   */
+  charge(vm: Guest): { charge: number; zero: number; saved: number } {
+    let charge = 0;
+    let zero = 0;
+    const { pmapState, pmapLoc } = vm;
+    const refcount = this.pool.refcount;
+    if (vm.stateCount[PageState.Shared] > 0) {
+      for (let gpn = 0; gpn < pmapState.length; gpn++) {
+        if (pmapState[gpn] !== PageState.Shared) continue;
+        charge += 1 / refcount[pmapLoc[gpn]];
+        if (pmapLoc[gpn] === this.zeroFrame) zero++;
+      }
+    }
+    vm.sharedCharge = charge;
+    return { charge, zero, saved: vm.stateCount[PageState.Shared] - charge };
+  }
+
+  /** A write to a shared page: give the guest a private copy (or a fresh zero frame). */
+  breakCow(vm: Guest, gpn: number, newFrame: number): void {
+    const old = vm.pmapLoc[gpn];
+    if (old !== this.zeroFrame) this.pool.copyFrame(old, newFrame);
+    this.unref(old);
+    vm.mapPrivate(gpn, newFrame);
+    vm.stats.cowBreaks++;
+    vm.stall += COST.cowBreak;
+  }
+
+  /** The guest page stops using its shared frame (ballooned, swapped, removed). */
+  unref(frame: number): void {
+    const n = --this.pool.refcount[frame];
+    if (n > 0) return;
+    const h = this.hashOf.get(frame);
+    if (h !== undefined) {
+      this.hashOf.delete(frame);
+      if (this.byHash.get(h) === frame) this.byHash.delete(h);
+    }
+    if (frame === this.zeroFrame) this.zeroFrame = -1;
+    this.pool.release(frame);
+  }
+
+  /** Turns a private frame into a shared one mapped by its page, with refcount 1. */
+  private promote(vm: Guest, gpn: number, frame: number, h: bigint): void {
+    this.pool.setKind(frame, FrameKind.Shared);
+    this.pool.owner[frame] = -1;
+    this.pool.ownerPage[frame] = -1;
+    this.pool.refcount[frame] = 1;
+    vm.setPage(gpn, PageState.Shared, frame);
+    if (frame !== this.zeroFrame && h !== ZERO_HASH) {
+      this.byHash.set(h, frame);
+      this.hashOf.set(frame, h);
+    }
+  }
+
+  private mapShared(vm: Guest, gpn: number, shared: number): void {
+    this.pool.release(vm.pmapLoc[gpn]);
+    this.pool.refcount[shared]++;
+    vm.setPage(gpn, PageState.Shared, shared);
+  }
+}

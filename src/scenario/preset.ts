@@ -1,0 +1,110 @@
+/**
+ * Presets: a YAML file describing a host, its guests and a timeline of commands, checked as a whole so
+ * that every problem is reported at once, each with its file, line, column and field path.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { defaultHostConfig, type HostConfig } from '../engine/config.ts';
+import { guestNames, type PresetGuest, readGuests } from './preset-guests.ts';
+import { check, type HostFields, HostSchema, RootSchema } from './preset-schema.ts';
+import { type Finding, formatPath, PresetError, type Problem } from './problems.ts';
+import { readTimeline, type TimelineEntry } from './timeline.ts';
+import { isMapping, readYaml, type YamlSource } from './yaml-source.ts';
+
+export type { PresetGuest } from './preset-guests.ts';
+export { PresetError, type Problem } from './problems.ts';
+export type { TimelineEntry } from './timeline.ts';
+
+export interface Preset {
+  file: string;
+  /** The file's first comment line: what this preset shows. */
+  description: string;
+  seed: number;
+  personality: string;
+  host: HostConfig;
+  guests: PresetGuest[];
+  /** Sorted by time. */
+  timeline: TimelineEntry[];
+}
+
+export function loadPreset(path: string): Preset {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new PresetError([
+      { file: path, line: 0, col: 0, path: '', message: `cannot read: ${(e as Error).message}` },
+    ]);
+  }
+  return parsePreset(text, path);
+}
+
+/** Parses preset text; `file` names it in messages and is where relative trace files are found. */
+export function parsePreset(text: string, file: string): Preset {
+  const read = readYaml(text);
+  if (!read.ok) throw new PresetError(read.errors.map((e) => ({ file, path: '', ...e })));
+  const { data, locate } = read.source;
+  if (!isMapping(data)) {
+    const message = 'a preset is a map with host, guests and timeline keys, not a single value or a list';
+    throw new PresetError([{ file, line: 1, col: 1, path: '', message }]);
+  }
+  const findings: Finding[] = [];
+  const root = check(RootSchema, data, [], findings);
+  const hostFields = check(HostSchema, data.host, ['host'], findings);
+  const host = hostFields === undefined ? undefined : hostConfig(hostFields);
+  const baseDir = dirname(file);
+  const guestItems = Array.isArray(data.guests) ? data.guests : [];
+  const guests = readGuests(guestItems, host?.memoryPages, baseDir, findings);
+  const timeline = readTimeline(
+    Array.isArray(data.timeline) ? data.timeline : [],
+    {
+      guests: guestNames(guestItems).map((g) => g.name),
+      hostMemoryPages: host?.memoryPages,
+      baseDir,
+      lineOf: (path) => locate(path).line,
+    },
+    findings,
+  );
+  // root and host are only undefined when findings say why; the test is for the type checker.
+  if (findings.length > 0 || root === undefined || host === undefined) {
+    throw new PresetError(
+      findings.map((f) => toProblem(f, file, locate)).sort((a, b) => a.line - b.line || a.col - b.col),
+    );
+  }
+  return {
+    file,
+    description: description(text),
+    seed: root.seed ?? 1,
+    personality: root.personality ?? 'esx',
+    host,
+    guests,
+    timeline,
+  };
+}
+
+function hostConfig(h: HostFields): HostConfig {
+  const d = defaultHostConfig(h.memory);
+  return {
+    ...d,
+    thresholds: h.thresholds ?? d.thresholds,
+    idleTax: h.idleTax ?? d.idleTax,
+    samplePeriod: h.samplePeriod ?? d.samplePeriod,
+    samplePages: h.samplePages ?? d.samplePages,
+    tick: h.tick ?? d.tick,
+    ...(h.swapDir === undefined ? {} : { swapDir: h.swapDir }),
+  };
+}
+
+/** The first comment line before any content, without its `#`. */
+function description(text: string): string {
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed === '---') continue;
+    return trimmed.startsWith('#') ? trimmed.replace(/^#+/, '').trim() : '';
+  }
+  return '';
+}
+
+function toProblem(f: Finding, file: string, locate: YamlSource['locate']): Problem {
+  return { file, ...locate(f.path, f.at), path: formatPath(f.path), message: f.message };
+}

@@ -1,0 +1,80 @@
+/** YAML text into plain data, keeping enough of the parse to say on which line and column a value sits. */
+import { type Document, isMap, isScalar, isSeq, LineCounter, type ParsedNode, parseDocument } from 'yaml';
+import type { PathStep } from './problems.ts';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface YamlSource {
+  data: unknown;
+  /** Where the node at `path` starts (its key with `at: 'key'`); the nearest existing parent if it is missing. */
+  locate(path: PathStep[], at?: 'key'): Position;
+}
+
+export type YamlRead =
+  | { ok: true; source: YamlSource }
+  | { ok: false; errors: (Position & { message: string })[] };
+
+/** A YAML map as plain data (toJS gives objects for maps, arrays for sequences). */
+export const isMapping = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const START: Position = { line: 1, col: 1 };
+
+/** Reads one YAML document; binary, empty and malformed text are refused with positioned errors. */
+export function readYaml(text: string): YamlRead {
+  if (text.includes('\0')) {
+    return {
+      ok: false,
+      errors: [{ ...START, message: 'not a text file (it contains NUL bytes); a preset is YAML' }],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const errors = doc.errors.map((e) => ({
+      ...lineCounter.linePos(e.pos[0]),
+      message:
+        e.code === 'MULTIPLE_DOCS'
+          ? 'invalid YAML: a preset is a single document, but this file has another after ---'
+          : `invalid YAML: ${e.message}`,
+    }));
+    return { ok: false, errors };
+  }
+  if (doc.contents === null) {
+    return {
+      ok: false,
+      errors: [{ ...START, message: 'the preset is empty: it needs at least host.memory' }],
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // toJS resolves aliases, and refuses unknown anchors and alias bombs.
+    return { ok: false, errors: [{ ...START, message: `invalid YAML: ${(e as Error).message}` }] };
+  }
+  return { ok: true, source: { data, locate: (path, at) => locate(doc, lineCounter, path, at) } };
+}
+
+function locate(doc: Document.Parsed, lineCounter: LineCounter, path: PathStep[], at?: 'key'): Position {
+  let node: ParsedNode | null = doc.contents;
+  let offset = node?.range[0] ?? 0;
+  for (const [i, step] of path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
+      if (pair === undefined) break;
+      const key = pair.key as ParsedNode;
+      if (at === 'key' && i === path.length - 1) return lineCounter.linePos(key.range[0]);
+      node = (pair.value as ParsedNode | null) ?? key;
+    } else if (isSeq(node) && typeof step === 'number' && step < node.items.length) {
+      node = node.items[step] as ParsedNode;
+    } else {
+      break;
+    }
+    offset = node.range[0];
+  }
+  return lineCounter.linePos(offset);
+}

@@ -1,0 +1,123 @@
+import { applyCommand } from '../engine/apply-command.ts';
+import type { Command, CommandResult } from '../engine/commands.ts';
+import { Host } from '../engine/host.ts';
+import type { HostSnapshot } from '../engine/snapshot.ts';
+import { takeSnapshot } from '../engine/snapshot-build.ts';
+import { type ParsedCommand, parseCommand, resolveShareLevel } from '../scenario/command-text.ts';
+import type { Preset } from '../scenario/preset.ts';
+
+export interface SessionOptions {
+  /** Overrides the preset's seed. */
+  seed?: number;
+  /** Overrides the preset's swap directory. */
+  swapDir?: string;
+  verify?: boolean;
+}
+
+/**
+ * A host built from a preset, with its timeline: the one thing the dashboard, batch output and the
+ * recorder drive. It applies timeline commands when their time comes, ticks the host, and takes one
+ * immutable snapshot per tick. Commands typed by an operator go through `send`, in the same language.
+ */
+export class Session {
+  readonly host: Host;
+  private readonly timeline: Preset['timeline'];
+  private nextTimeline = 0;
+  private current: HostSnapshot;
+  private readonly listeners = new Set<(s: HostSnapshot) => void>();
+
+  constructor(
+    readonly preset: Preset,
+    options: SessionOptions = {},
+  ) {
+    const swapDir = options.swapDir ?? preset.host.swapDir;
+    this.host = new Host({
+      config: { ...preset.host, ...(swapDir ? { swapDir } : {}) },
+      seed: options.seed ?? preset.seed,
+      personality: preset.personality,
+      verify: options.verify ?? false,
+    });
+    for (const g of preset.guests) {
+      const r = applyCommand(this.host, { type: 'addGuest', guest: g.config, workloads: g.workloads });
+      if (!r.ok) {
+        this.host.close();
+        throw new Error(`${preset.file}: guest ${g.config.name}: ${r.error}`);
+      }
+    }
+    this.timeline = [...preset.timeline].sort((a, b) => a.at - b.at);
+    this.applyDue();
+    this.current = takeSnapshot(this.host);
+  }
+
+  get snapshot(): HostSnapshot {
+    return this.current;
+  }
+
+  /** Calls `fn` with every new snapshot; returns the unsubscribe function. */
+  subscribe(fn: (s: HostSnapshot) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** One tick of simulated time, with the timeline commands due by its end applied first. */
+  tick(): HostSnapshot {
+    this.host.tick();
+    this.applyDue();
+    return this.publish();
+  }
+
+  /** Ticks until simulated time reaches `t`. */
+  runUntil(t: number): HostSnapshot {
+    while (this.host.t + 1e-9 < t) this.tick();
+    return this.current;
+  }
+
+  /** Parses and applies one command line (`limit vm2 1024MB`); the answer says what happened or why not. */
+  send(text: string): CommandResult {
+    const parsed = parseCommand(text);
+    if (!parsed.ok) return parsed;
+    return this.command(parsed.command);
+  }
+
+  command(cmd: ParsedCommand): CommandResult {
+    const resolved = this.resolve(cmd);
+    if ('error' in resolved) return { ok: false, error: resolved.error };
+    const r = applyCommand(this.host, resolved);
+    this.publish();
+    return r;
+  }
+
+  close(): void {
+    this.listeners.clear();
+    this.host.close();
+  }
+
+  /** Share levels mean shares per MB of the guest's memory, so they resolve against the guest. */
+  private resolve(cmd: ParsedCommand): Command | { error: string } {
+    if (cmd.type !== 'setShareLevel') return cmd;
+    const m = this.host.machine(cmd.guest);
+    if (!m) return { error: `shares: no guest named "${cmd.guest}"` };
+    return {
+      type: 'setShares',
+      guest: cmd.guest,
+      shares: resolveShareLevel(cmd.level, m.vm.config.memszPages),
+    };
+  }
+
+  private applyDue(): void {
+    while (
+      this.nextTimeline < this.timeline.length &&
+      this.timeline[this.nextTimeline].at <= this.host.t + 1e-9
+    ) {
+      const item = this.timeline[this.nextTimeline++];
+      const r = this.command(item.command);
+      if (!r.ok) this.host.log('error', `${this.preset.file}:${item.line}: ${item.text}: ${r.error}`);
+    }
+  }
+
+  private publish(): HostSnapshot {
+    this.current = takeSnapshot(this.host);
+    for (const fn of this.listeners) fn(this.current);
+    return this.current;
+  }
+}

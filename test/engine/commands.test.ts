@@ -1,0 +1,536 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyCommand } from '../../src/engine/apply-command.ts';
+import type { Command } from '../../src/engine/commands.ts';
+import type { WorkloadType } from '../../src/engine/config.ts';
+import { FrameKind } from '../../src/engine/framepool.ts';
+import { GpnUse } from '../../src/engine/guestos.ts';
+import type { Host } from '../../src/engine/host.ts';
+import { takeSnapshot } from '../../src/engine/snapshot-build.ts';
+import { pagesToMB } from '../../src/engine/units.ts';
+import { workloadSpec } from '../../src/engine/workloads/defaults.ts';
+import { checkConservation, guestConfig, machineOf, makeHost, must, snapshotJson, tickUntil } from './helpers.ts';
+
+/** As the engine prints sizes in messages: whole MB. */
+const mb = (pages: number): string => `${pagesToMB(pages).toFixed(0)}MB`;
+
+const dir = mkdtempSync(join(tmpdir(), 'memvisor-commands-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const traceFile = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+let host: Host;
+
+/**
+ * A host with something in it: guest `a` (16 MiB, reservation 2 MiB, limit 12 MiB) running `db`,
+ * guest `r` (32 MiB, reservation 6000 pages, idle) and guest `z` (8000 pages, no reservation, idle), ticked.
+ * Admission control: 16384 frames - 2048 vmk - (512 + 297) a - (6000 + 338) r - (0 + 336) z = 6853 unreserved.
+ */
+function busyHost(): Host {
+  const h = makeHost(16384);
+  must(h, {
+    type: 'addGuest',
+    guest: guestConfig('a', 4096, { reservationPages: 512, limitPages: 3072 }),
+    workloads: [workloadSpec('database', { name: 'db', sizePages: 1000 })],
+  });
+  must(h, { type: 'addGuest', guest: guestConfig('r', 8192, { reservationPages: 6000 }) });
+  must(h, { type: 'addGuest', guest: guestConfig('z', 8000) });
+  for (let i = 0; i < 2; i++) h.tick();
+  return h;
+}
+
+/** Applies a command that must be refused with `error`, and checks it changed nothing at all. */
+function expectRefused(cmd: Command, error: string | RegExp): void {
+  const before = snapshotJson(host);
+  const events = host.events.count;
+  const r = applyCommand(host, cmd);
+  expect(r.ok).toBe(false);
+  if (r.ok) return;
+  if (typeof error === 'string') expect(r.error).toBe(error);
+  else expect(r.error).toMatch(error);
+  expect(snapshotJson(host)).toBe(before);
+  expect(host.events.count).toBe(events);
+}
+
+/** Applies a command that must succeed with `message`, logged as a command event. */
+function expectDone(cmd: Command, message: string, guest?: string): void {
+  const r = applyCommand(host, cmd);
+  expect(r).toEqual({ ok: true, message });
+  const last = host.events.recent(1)[0];
+  expect(last.kind).toBe('command');
+  expect(last.message).toBe(message);
+  expect(last.guest).toBe(guest);
+  checkConservation(host);
+}
+
+beforeEach(() => {
+  host = busyHost();
+});
+afterEach(() => {
+  host.close();
+});
+
+describe('commands that succeed', () => {
+  it('the host holds the vmk and every guest\'s overhead as overhead frames', () => {
+    expect(host.pool.kindCount[FrameKind.Overhead]).toBe(host.vmkPages + 297 + 338 + 336);
+    checkConservation(host);
+  });
+
+  it('pause and resume', () => {
+    expectDone({ type: 'pause' }, 'paused');
+    expect(host.paused).toBe(true);
+    expect(takeSnapshot(host).paused).toBe(true);
+    expect(takeSnapshot(host).guests.every((g) => g.state === 'paused')).toBe(true);
+    expectDone({ type: 'resume' }, 'running');
+    expect(host.paused).toBe(false);
+    expect(takeSnapshot(host).guests[0].state).toBe('running');
+  });
+
+  it('step runs that many ticks', () => {
+    const tick = host.tickNo;
+    const t = host.t;
+    expectDone({ type: 'step', ticks: 3 }, 'stepped 3 ticks');
+    expect(host.tickNo).toBe(tick + 3);
+    expect(host.t).toBeCloseTo(t + 3, 6);
+    expectDone({ type: 'step', ticks: 1 }, 'stepped 1 tick');
+    expect(host.tickNo).toBe(tick + 4);
+  });
+
+  it('speed sets the factor, max as infinity', () => {
+    expectDone({ type: 'speed', factor: 2.5 }, 'speed 2.5x');
+    expect(host.speed).toBe(2.5);
+    expectDone({ type: 'speed', factor: Number.POSITIVE_INFINITY }, 'speed max');
+    expect(takeSnapshot(host).speed).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('addGuest powers a guest on with its overhead, kernel and workloads', () => {
+    const free = host.pool.freeFrames;
+    const config = guestConfig('new', 2600, { overheadPages: 100 });
+    expectDone(
+      { type: 'addGuest', guest: config, workloads: [workloadSpec('idle', { sizePages: 50 })] },
+      'added new',
+      'new',
+    );
+    const m = machineOf(host, 'new');
+    expect(m.vm.config).toEqual(config);
+    expect(m.vm.config).not.toBe(config);
+    expect(m.vm.overheadFrames).toHaveLength(100);
+    expect(m.os.useCount[GpnUse.Kernel]).toBe(2048);
+    expect(m.workloads.map((w) => w.spec.name)).toEqual(['idle']);
+    expect(host.pool.freeFrames).toBe(free - 100 - 2048);
+    const g = takeSnapshot(host).guests.at(-1)!;
+    expect(g.name).toBe('new');
+    expect(g.MEMSZ).toBe(pagesToMB(2600));
+    expect(g.OVHD).toBe(pagesToMB(100));
+    expect(g.GID).toBe(4);
+  });
+
+  it('removeGuest gives back every frame the guest held', () => {
+    must(host, {
+      type: 'addGuest',
+      guest: guestConfig('tmp', 3000),
+      workloads: [workloadSpec('memhog', { sizePages: 800 })],
+    });
+    host.tick();
+    const tmp = machineOf(host, 'tmp');
+    const held = tmp.vm.stateCount[1] + tmp.vm.overheadFrames.length;
+    expect(held).toBeGreaterThan(2048 + 286 + 400);
+    const free = host.pool.freeFrames;
+    expectDone({ type: 'removeGuest', guest: 'tmp' }, 'removed tmp', 'tmp');
+    expect(host.machine('tmp')).toBeUndefined();
+    expect(host.pool.freeFrames).toBe(free + held);
+    expect(tmp.workloads.every((w) => !tmp.os.processes.has(w.process.pid))).toBe(true);
+    expect(takeSnapshot(host).guests.map((g) => g.name)).toEqual(['a', 'r', 'z']);
+    // The name is free again.
+    must(host, { type: 'addGuest', guest: guestConfig('tmp', 2600) });
+  });
+
+  it('setMemsz hot-adds memory and hot-removes free memory', () => {
+    const m = machineOf(host, 'z');
+    const free = m.os.freePages;
+    expectDone({ type: 'setMemsz', guest: 'z', pages: 10000 }, `z memsz ${mb(10000)}`, 'z');
+    expect(m.vm.config.memszPages).toBe(10000);
+    expect(m.vm.pmapState.length).toBe(10000);
+    expect(m.os.freePages).toBe(free + 2000);
+    expect(takeSnapshot(host).guests[2].MEMSZ).toBe(pagesToMB(10000));
+    // The new pages are usable.
+    must(host, { type: 'startWorkload', guest: 'z', workload: workloadSpec('idle', { sizePages: 7500 }) });
+    host.tick();
+    expect(m.os.useCount[GpnUse.Anon]).toBe(7500);
+    expect(m.vm.stateCount[1]).toBeGreaterThan(8000);
+    must(host, { type: 'stopWorkload', guest: 'z', workload: 'idle' });
+    const frames = host.pool.freeFrames;
+    const behind = m.vm.stateCount[1];
+    expectDone({ type: 'setMemsz', guest: 'z', pages: 2600 }, `z memsz ${mb(2600)}`, 'z');
+    expect(m.vm.pmapState.length).toBe(2600);
+    expect(m.os.memszPages).toBe(2600);
+    expect(m.os.freePages).toBe(2600 - 2048);
+    // Frames behind the removed pages went back to the host.
+    expect(host.pool.freeFrames - frames).toBe(behind - m.vm.stateCount[1]);
+    expect(host.pool.freeFrames).toBeGreaterThan(frames);
+  });
+
+  it('setLimit, setReservation and setShares change the config and the snapshot', () => {
+    expectDone({ type: 'setLimit', guest: 'a', pages: 2048 }, `a limit ${mb(2048)}`, 'a');
+    expect(takeSnapshot(host).guests[0].AMAX).toBe(8);
+    expectDone({ type: 'setLimit', guest: 'a', pages: null }, 'a limit none', 'a');
+    expect(takeSnapshot(host).guests[0].AMAX).toBe(-1);
+    expectDone({ type: 'setReservation', guest: 'a', pages: 1024 }, `a reservation ${mb(1024)}`, 'a');
+    expect(takeSnapshot(host).guests[0].AMIN).toBe(4);
+    expectDone({ type: 'setReservation', guest: 'a', pages: 0 }, `a reservation ${mb(0)}`, 'a');
+    expectDone({ type: 'setShares', guest: 'a', shares: 777 }, 'a shares 777', 'a');
+    expect(takeSnapshot(host).guests[0].ASHRS).toBe(777);
+    expect(machineOf(host, 'a').vm.config).toMatchObject({ limitPages: null, reservationPages: 0, shares: 777 });
+    // The policy uses them at the next tick: a limit caps the target.
+    must(host, { type: 'setLimit', guest: 'a', pages: 1500 });
+    host.tick();
+    expect(machineOf(host, 'a').vm.targetPages).toBeLessThanOrEqual(1500);
+  });
+
+  it('startWorkload, resizeWorkload and stopWorkload', () => {
+    const m = machineOf(host, 'a');
+    expectDone(
+      { type: 'startWorkload', guest: 'a', workload: workloadSpec('java-heap', { name: 'jvm', sizePages: 300 }) },
+      'a started jvm',
+      'a',
+    );
+    expect(m.workload('jvm')?.process.sizePages).toBe(300);
+    host.tick();
+    expectDone(
+      { type: 'resizeWorkload', guest: 'a', workload: 'jvm', pages: 512 },
+      `a jvm resized to ${mb(512)}`,
+      'a',
+    );
+    expect(m.workload('jvm')?.spec.sizePages).toBe(512);
+    expect(m.workload('jvm')?.process.sizePages).toBe(512);
+    expect(takeSnapshot(host).guests[0].workloads.find((w) => w.name === 'jvm')?.sizeMB).toBe(2);
+    const jvm = m.workload('jvm')!;
+    expectDone({ type: 'stopWorkload', guest: 'a', workload: 'jvm' }, 'a stopped jvm', 'a');
+    expect(m.workloads.map((w) => w.spec.name)).toEqual(['db']);
+    expect(m.os.processes.has(jvm.process.pid)).toBe(false);
+    expect(jvm.state).toBe('done');
+    // A stopped workload's name can be used again.
+    must(host, { type: 'startWorkload', guest: 'a', workload: workloadSpec('idle', { name: 'jvm', sizePages: 1 }) });
+  });
+
+  it('startWorkload accepts a trace with a readable file', () => {
+    const file = traceFile('ok.trace', 'W 0 0 ff\nR 1\n');
+    expectDone(
+      { type: 'startWorkload', guest: 'a', workload: workloadSpec('trace', { name: 't', sizePages: 4, file }) },
+      'a started t',
+      'a',
+    );
+  });
+});
+
+describe('commands that are refused change nothing', () => {
+  it('step needs a positive whole number of ticks', () => {
+    expectRefused({ type: 'step', ticks: 0 }, 'step: "0" is not a positive whole number of ticks');
+    expectRefused({ type: 'step', ticks: -2 }, 'step: "-2" is not a positive whole number of ticks');
+    expectRefused({ type: 'step', ticks: 1.5 }, 'step: "1.5" is not a positive whole number of ticks');
+    expectRefused({ type: 'step', ticks: Number.NaN }, 'step: "NaN" is not a positive whole number of ticks');
+  });
+
+  it('speed needs a positive factor', () => {
+    expectRefused({ type: 'speed', factor: 0 }, 'speed: "0" must be a positive factor (or max)');
+    expectRefused({ type: 'speed', factor: -1 }, 'speed: "-1" must be a positive factor (or max)');
+    expectRefused({ type: 'speed', factor: Number.NaN }, 'speed: "NaN" must be a positive factor (or max)');
+  });
+
+  it.each([
+    ['remove', { type: 'removeGuest', guest: 'nobody' }],
+    ['memsz', { type: 'setMemsz', guest: 'nobody', pages: 4096 }],
+    ['limit', { type: 'setLimit', guest: 'nobody', pages: null }],
+    ['reservation', { type: 'setReservation', guest: 'nobody', pages: 0 }],
+    ['shares', { type: 'setShares', guest: 'nobody', shares: 10 }],
+    ['start', { type: 'startWorkload', guest: 'nobody', workload: workloadSpec('idle') }],
+    ['stop', { type: 'stopWorkload', guest: 'nobody', workload: 'db' }],
+    ['resize', { type: 'resizeWorkload', guest: 'nobody', workload: 'db', pages: 10 }],
+  ] as [string, Command][])('%s names a guest that does not exist', (verb, cmd) => {
+    expectRefused(cmd, `${verb}: no guest named "nobody" (guests: a, r, z)`);
+  });
+
+  it('names no guests when there are none', () => {
+    host.close();
+    host = makeHost(16384);
+    expectRefused({ type: 'removeGuest', guest: 'a' }, 'remove: no guest named "a" (guests: none)');
+  });
+
+  it('memsz: positive, within the host, not below memory in use, not below the reservation', () => {
+    expectRefused({ type: 'setMemsz', guest: 'a', pages: 0 }, 'memsz: a: size must be positive');
+    expectRefused({ type: 'setMemsz', guest: 'a', pages: -4096 }, 'memsz: a: size must be positive');
+    expectRefused({ type: 'setMemsz', guest: 'a', pages: Number.NaN }, 'memsz: a: size must be positive');
+    const ovh = machineOf(host, 'a').vm.config.overheadPages;
+    const tooBig = 16384 - ovh + 1;
+    expectRefused(
+      { type: 'setMemsz', guest: 'a', pages: tooBig },
+      `memsz: a: ${mb(tooBig)} is larger than the host (64MB)`,
+    );
+    // The kernel sits in the lowest 2048 pages and the database just above them.
+    expectRefused(
+      { type: 'setMemsz', guest: 'a', pages: 2100 },
+      `memsz: a: cannot remove memory above ${mb(2100)}: the guest is using it`,
+    );
+    expectRefused(
+      { type: 'setMemsz', guest: 'a', pages: 1000 },
+      `memsz: a: cannot remove memory above ${mb(1000)}: the guest is using it`,
+    );
+    // r uses only its kernel's 2048 pages, but has 6000 reserved.
+    expectRefused(
+      { type: 'setMemsz', guest: 'r', pages: 4096 },
+      `memsz: r: ${mb(4096)} is below its reservation ${mb(6000)}`,
+    );
+  });
+
+  it('limit: not below the reservation, and positive', () => {
+    expectRefused({ type: 'setLimit', guest: 'a', pages: 256 }, `limit: a: ${mb(256)} is below its reservation 2MB`);
+    expectRefused({ type: 'setLimit', guest: 'a', pages: 0 }, 'limit: a: 0MB is below its reservation 2MB');
+    expectRefused({ type: 'setLimit', guest: 'z', pages: 0 }, 'limit: z: a limit must be positive');
+  });
+
+  it('reservation: not negative, not above memsz or the limit, and it must fit', () => {
+    expectRefused({ type: 'setReservation', guest: 'a', pages: -1 }, 'reservation: a: must not be negative');
+    expectRefused(
+      { type: 'setReservation', guest: 'a', pages: 5000 },
+      `reservation: a: ${mb(5000)} is above memsz ${mb(4096)}`,
+    );
+    expectRefused(
+      { type: 'setReservation', guest: 'a', pages: 3500 },
+      `reservation: a: ${mb(3500)} is above its limit ${mb(3072)}`,
+    );
+    expectRefused(
+      { type: 'setReservation', guest: 'z', pages: 7500 },
+      `reservation: z: ${mb(7500)} does not fit (unreserved ${mb(6853)})`,
+    );
+    expectRefused(
+      { type: 'setReservation', guest: 'z', pages: 6854 },
+      `reservation: z: ${mb(6854)} does not fit (unreserved ${mb(6853)})`,
+    );
+    // Exactly what is unreserved fits.
+    must(host, { type: 'setReservation', guest: 'z', pages: 6853 });
+    expectRefused(
+      { type: 'setReservation', guest: 'r', pages: 6001 },
+      `reservation: r: ${mb(6001)} does not fit (unreserved ${mb(6000)})`,
+    );
+    // A guest's own reservation counts as available to it: 8192 > 6853, yet r already holds 6000.
+    must(host, { type: 'setReservation', guest: 'z', pages: 0 });
+    must(host, { type: 'setReservation', guest: 'r', pages: 8192 });
+  });
+
+  it('shares: a positive whole number', () => {
+    for (const shares of [0, -5, 2.5, Number.NaN]) {
+      expectRefused({ type: 'setShares', guest: 'a', shares }, `shares: a: "${shares}" must be a positive whole number`);
+    }
+  });
+
+  it('start: a new name and a valid spec', () => {
+    expectRefused(
+      { type: 'startWorkload', guest: 'a', workload: workloadSpec('memhog', { name: 'db' }) },
+      'start: a already runs a workload named "db"',
+    );
+    expectRefused(
+      { type: 'startWorkload', guest: 'a', workload: workloadSpec('memhog', { name: 'm', sizePages: -1 }) },
+      'start: m: size must not be negative',
+    );
+    for (const [key, field, v] of [
+      ['ws', 'workingSet', 1.5],
+      ['ws', 'workingSet', Number.NaN],
+      ['locality', 'locality', -0.1],
+      ['write', 'writeFraction', 2],
+    ] as const) {
+      expectRefused(
+        { type: 'startWorkload', guest: 'a', workload: workloadSpec('memhog', { name: 'm', [field]: v }) },
+        `start: m: ${key} must be between 0 and 1, got ${v}`,
+      );
+    }
+  });
+
+  it('start: a trace needs a readable trace file', () => {
+    expectRefused(
+      { type: 'startWorkload', guest: 'a', workload: workloadSpec('trace', { name: 't' }) },
+      'start: t: a trace workload needs file=PATH',
+    );
+    const missing = join(dir, 'missing.trace');
+    expectRefused(
+      { type: 'startWorkload', guest: 'a', workload: workloadSpec('trace', { name: 't', file: missing }) },
+      new RegExp(`^start: t: ${missing}:0: cannot read the trace file: .*ENOENT`),
+    );
+    const bad = traceFile('bad.trace', 'R 1\nR x\n');
+    expectRefused(
+      { type: 'startWorkload', guest: 'a', workload: workloadSpec('trace', { name: 't', file: bad }) },
+      `start: t: ${bad}:2: page "x" is not a non-negative integer`,
+    );
+  });
+
+  it('stop: the workload must exist', () => {
+    expectRefused({ type: 'stopWorkload', guest: 'a', workload: 'nope' }, 'stop: a has no workload "nope" (workloads: db)');
+    expectRefused(
+      { type: 'stopWorkload', guest: 'z', workload: 'db' },
+      'stop: z has no workload "db" (workloads: none)',
+    );
+  });
+
+  it('resize: the workload must be running and the size positive', () => {
+    expectRefused(
+      { type: 'resizeWorkload', guest: 'a', workload: 'nope', pages: 10 },
+      'resize: a has no running workload "nope" (workloads: db)',
+    );
+    expectRefused({ type: 'resizeWorkload', guest: 'a', workload: 'db', pages: 0 }, 'resize: a db: size must be positive');
+    expectRefused(
+      { type: 'resizeWorkload', guest: 'a', workload: 'db', pages: -3 },
+      'resize: a db: size must be positive',
+    );
+    // A trace that has finished is no longer running.
+    const file = traceFile('short.trace', 'W 0 0 01\n');
+    must(host, { type: 'startWorkload', guest: 'z', workload: workloadSpec('trace', { name: 't', sizePages: 2, file }) });
+    const t = machineOf(host, 'z').workloads[0];
+    tickUntil(host, () => t.state === 'done', 5);
+    expectRefused(
+      { type: 'resizeWorkload', guest: 'z', workload: 't', pages: 4 },
+      'resize: z has no running workload "t" (workloads: t)',
+    );
+  });
+
+  describe('add', () => {
+    const add = (over: Parameters<typeof guestConfig>[2] = {}, name = 'x', memsz = 3000): Command => ({
+      type: 'addGuest',
+      guest: guestConfig(name, memsz, over),
+    });
+
+    it('needs a valid, new name', () => {
+      for (const name of ['', 'has space', 'a/b', 'x'.repeat(33), 'é']) {
+        expectRefused(add({}, name), `add: "${name}" is not a guest name (letters, digits, _ . -, at most 32)`);
+      }
+      expectRefused(add({}, 'a'), 'add: a guest named "a" already exists');
+      must(host, add({}, `A_b.c-${'9'.repeat(26)}`, 2600));
+    });
+
+    it('needs a positive memsz that fits the host with its overhead', () => {
+      expectRefused(add({}, 'x', 0), 'add: x: memsz must be positive');
+      expectRefused(add({}, 'x', -1), 'add: x: memsz must be positive');
+      expectRefused(
+        add({ overheadPages: 1 }, 'x', 16384),
+        'add: x: memsz 64MB is larger than the host (64MB)',
+      );
+    });
+
+    it('needs reservation <= memsz and limit >= reservation', () => {
+      expectRefused(add({ reservationPages: 3001 }), `add: x: reservation ${mb(3001)} is above memsz ${mb(3000)}`);
+      expectRefused(
+        add({ reservationPages: 2048, limitPages: 1024 }),
+        'add: x: limit 4MB is below reservation 8MB',
+      );
+    });
+
+    it('needs whole vcpus and positive shares', () => {
+      for (const vcpus of [0, 1.5, -1]) {
+        expectRefused(add({ vcpus, overheadPages: 100 }), 'add: x: vcpus must be a whole number >= 1');
+      }
+      for (const shares of [0, -10, Number.NaN]) expectRefused(add({ shares }), 'add: x: shares must be positive');
+    });
+
+    it('needs free frames for the overhead, the kernel and one operation', () => {
+      const free = host.pool.freeFrames;
+      const overhead = free - 2048 - 8 + 1;
+      expectRefused(
+        add({ overheadPages: overhead }),
+        `add: x: the host has ${mb(free)} free, power-on needs ${mb(overhead + 2048 + 8)}`,
+      );
+      must(host, add({ overheadPages: overhead - 1 }));
+    });
+
+    it('needs its reservation and overhead to fit in unreserved memory', () => {
+      // 6853 unreserved (see busyHost); with 300 overhead a guest can reserve 6553 and no more.
+      expectRefused(
+        add({ reservationPages: 6554, overheadPages: 300 }, 'x', 7000),
+        `add: x: reservation ${mb(6554)} does not fit (unreserved ${mb(6853)})`,
+      );
+      must(host, add({ reservationPages: 6553, overheadPages: 300 }, 'x', 7000));
+    });
+
+    it('needs distinct, valid workloads', () => {
+      expectRefused(
+        {
+          type: 'addGuest',
+          guest: guestConfig('x', 3000),
+          workloads: [workloadSpec('idle', { name: 'w' }), workloadSpec('memhog', { name: 'w' })],
+        },
+        'add: x: two workloads named "w"',
+      );
+      expectRefused(
+        { type: 'addGuest', guest: guestConfig('x', 3000), workloads: [workloadSpec('idle', { locality: 3 })] },
+        'add: idle: locality must be between 0 and 1, got 3',
+      );
+      expectRefused(
+        { type: 'addGuest', guest: guestConfig('x', 3000), workloads: [workloadSpec('trace', { name: 'tr' })] },
+        'add: tr: a trace workload needs file=PATH',
+      );
+    });
+  });
+});
+
+describe('bugs found in command checking', () => {
+  // Only `boot` gives size 0 a meaning ("all free memory"); for the others checkWorkload lets 0 through.
+  it.each([
+    'database',
+    'java-heap',
+    'memhog',
+    'os-image',
+    'file-copy',
+    'trace',
+  ] as WorkloadType[])('a %s workload of size 0 is refused or harmless', (type) => {
+    const m = machineOf(host, 'z');
+    const free = m.os.freePages;
+    const file = type === 'trace' ? traceFile('zero.trace', 'W 3 0 ab\nR 5\n') : undefined;
+    const r = applyCommand(host, {
+      type: 'startWorkload',
+      guest: 'z',
+      workload: workloadSpec(type, { name: 'empty', sizePages: 0, ...(file ? { file } : {}) }),
+    });
+    if (!r.ok) {
+      expect(r.error).toMatch(/^start: empty: /);
+      return;
+    }
+    for (let i = 0; i < 3; i++) host.tick();
+    checkConservation(host);
+    must(host, { type: 'stopWorkload', guest: 'z', workload: 'empty' });
+    expect(m.os.freePages).toBe(free);
+  });
+
+  it('stop stops the running workload, not a killed one of the same name', () => {
+    must(host, {
+      type: 'addGuest',
+      guest: guestConfig('oom', 2600, { guestSwapPages: 0 }),
+      workloads: [workloadSpec('memhog', { name: 'job', sizePages: 2000 })],
+    });
+    const m = machineOf(host, 'oom');
+    tickUntil(host, () => m.workloads[0].state === 'killed', 20);
+    // The name is free again: start it anew, smaller.
+    must(host, { type: 'startWorkload', guest: 'oom', workload: workloadSpec('memhog', { name: 'job', sizePages: 100 }) });
+    host.tick();
+    expect(m.workload('job')?.state).toBe('running');
+    must(host, { type: 'stopWorkload', guest: 'oom', workload: 'job' });
+    // "oom stopped job" — so no workload named job may still be running.
+    expect(m.workload('job')).toBeUndefined();
+  });
+
+  it('add refuses a negative reservation, as reservation does', () => {
+    expectRefused({ type: 'setReservation', guest: 'z', pages: -100 }, 'reservation: z: must not be negative');
+    // Otherwise a negative reservation adds to unreserved memory, and admission control lets a later guest
+    // reserve more memory than the host has.
+    const r = applyCommand(host, { type: 'addGuest', guest: guestConfig('neg', 2600, { reservationPages: -100_000 }) });
+    expect(r.ok).toBe(false);
+  });
+
+  it('add refuses a limit of 0, as limit does', () => {
+    expectRefused({ type: 'setLimit', guest: 'z', pages: 0 }, 'limit: z: a limit must be positive');
+    const r = applyCommand(host, { type: 'addGuest', guest: guestConfig('nolimit', 2600, { limitPages: 0 }) });
+    expect(r.ok).toBe(false);
+  });
+
+});
