@@ -36,23 +36,30 @@ function makeTemplate(kind: ContentKind, n: number): Uint8Array {
     return h;
   };
   if (kind === 'text' || kind === 'os') {
-    // Source-code-like text: tokens, spaces and newlines; compresses about 2-3x.
+    // Source-code-like text: indented lines of tokens, common tokens far more often than rare ones
+    // (as in real code), so LZ4 packs a page into about 1.5 KiB.
     let i = 0;
     while (i < PAGE_SIZE) {
-      const w = WORDS[next() % WORDS.length];
-      for (let k = 0; k < w.length && i < PAGE_SIZE; k++) page[i++] = w.charCodeAt(k);
-      if (i < PAGE_SIZE) page[i++] = next() % 9 === 0 ? 10 : 32;
+      const depth = next() % 4;
+      for (let k = 0; k < 8 * depth && i < PAGE_SIZE; k++) page[i++] = 32;
+      for (let words = 3 + (next() % 6); words > 0 && i < PAGE_SIZE; words--) {
+        const r = (next() % 1000) / 1000;
+        const w = WORDS[Math.floor(r * r * r * WORDS.length)];
+        for (let k = 0; k < w.length && i < PAGE_SIZE; k++) page[i++] = w.charCodeAt(k);
+        if (i < PAGE_SIZE) page[i++] = 32;
+      }
+      if (i < PAGE_SIZE) page[i++] = 10;
     }
     if (kind === 'os') {
-      // Machine code and tables: every fourth 64-byte block is binary.
-      for (let b = 0; b < PAGE_SIZE; b += 256) for (let k = 0; k < 64; k++) page[b + k] = next() & 0xff;
+      // Machine code and tables: a 96-byte binary block every 256 bytes, so images barely compress.
+      for (let b = 0; b < PAGE_SIZE; b += 256) for (let k = 0; k < 96; k++) page[b + k] = next() & 0xff;
     }
   } else if (kind === 'db') {
     // Fixed-width rows: a binary key, then text fields padded with spaces.
     for (let row = 0; row < PAGE_SIZE; row += 128) {
       for (let k = 0; k < 8; k++) page[row + k] = next() & 0xff;
       let i = row + 8;
-      while (i < row + 120) {
+      while (i < row + 96 + (next() % 24)) {
         const w = ROW_WORDS[next() % ROW_WORDS.length];
         for (let k = 0; k < w.length && i < row + 120; k++) page[i++] = w.charCodeAt(k);
         page[i++] = 32;

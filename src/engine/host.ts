@@ -1,9 +1,8 @@
 import type { GuestConfig, HostConfig, WorkloadSpec } from './config.ts';
-import { COST } from './costs.ts';
 import { type EngineEvent, EventLog } from './events.ts';
 import { FrameKind, FramePool } from './framepool.ts';
 import { initialFreeState, nextFreeState } from './freestate.ts';
-import { Guest, PageState } from './guest.ts';
+import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { consumedPages, Reclaimer } from './reclaim/reclaimer.ts';

@@ -1,0 +1,108 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { PresetError } from '../scenario/preset.ts';
+import { runBatch } from './batch.ts';
+import { runLiveText } from './live-text.ts';
+import { openSession } from './open.ts';
+import { listPresets, presetPath } from './presets.ts';
+import { validateFiles } from './validate.ts';
+
+/** A user-facing failure: printed as one line, no stack. */
+export class UsageError extends Error {}
+
+const positiveInt =
+  (name: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a positive whole number, got "${v}"`);
+    return n;
+  };
+const positiveNumber =
+  (name: string) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!(n > 0) || !Number.isFinite(n))
+      throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    return n;
+  };
+const seedArg = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new InvalidArgumentError(`seed must be a whole number 0..4294967295, got "${v}"`);
+  return n;
+};
+
+const program = new Command('memvisor')
+  .description(
+    'A simulated virtualization host under memory overcommit, shown as esxtop and xentop show a real one',
+  )
+  .showHelpAfterError()
+  .configureOutput({ outputError: (s, write) => write(s) });
+
+program
+  .argument('[preset]', 'preset file or name (see `memvisor presets`)', 'default')
+  .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
+  .action(async (preset: string, opts: { seed?: number }) => {
+    const session = openSession(presetPath(preset), opts);
+    await runLiveText(session);
+  });
+
+program
+  .command('batch')
+  .description('run headless and print samples (one JSON object a line)')
+  .argument('<preset>', 'preset file or name')
+  .option('-n, --samples <n>', 'number of samples', positiveInt('-n'), 10)
+  .option('-d, --delay <seconds>', 'simulated seconds between samples', positiveNumber('-d'), 5)
+  .option('--format <format>', 'output format: json', 'json')
+  .option('-o, --output <file>', 'write samples to a file instead of standard output')
+  .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
+  .option('--dump-dir <dir>', "at the end, write every process's address space as <guest>.<workload>.img")
+  .action(async (preset: string, opts) => {
+    if (opts.format !== 'json') throw new UsageError(`--format: "${opts.format}" is not a format (json)`);
+    const session = openSession(presetPath(preset), opts);
+    try {
+      await runBatch(session, {
+        samples: opts.samples,
+        delay: opts.delay,
+        format: 'json',
+        ...(opts.output ? { output: opts.output } : {}),
+        ...(opts.dumpDir ? { dumpDir: opts.dumpDir } : {}),
+      });
+    } finally {
+      session.close();
+    }
+  });
+
+program
+  .command('presets')
+  .description('list the presets that come with memvisor, with what each shows')
+  .action(() => {
+    for (const p of listPresets()) console.log(`${p.name.padEnd(24)} ${p.description}`);
+  });
+
+program
+  .command('validate')
+  .description('check preset files; every problem with file, line, column and field')
+  .argument('<files...>')
+  .action((files: string[]) => {
+    process.exitCode = validateFiles(files) ? 0 : 1;
+  });
+
+// A reader that goes away (`memvisor batch ... | head`) ends the run quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof PresetError || err instanceof UsageError) {
+    console.error(err.message);
+    process.exitCode = 2;
+  } else {
+    console.error(`memvisor: ${(err as Error).message}`);
+    if (process.env.MEMVISOR_DEBUG) console.error((err as Error).stack);
+    process.exitCode = 1;
+  }
+}
