@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { PresetError } from '../scenario/preset.ts';
+import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
+import { compareTable } from '../output/compare-table.ts';
+import { loadPreset, PresetError } from '../scenario/preset.ts';
+import { comparePersonalities } from '../session/compare.ts';
 import { runBatch } from './batch.ts';
 import { runLiveText } from './live-text.ts';
 import { openSession } from './open.ts';
@@ -25,6 +28,12 @@ const positiveNumber =
       throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
     return n;
   };
+const personalityArg = (v: string): string => {
+  if (!isPersonalityName(v))
+    throw new InvalidArgumentError(`"${v}" is not a personality (${PERSONALITY_NAMES.join(', ')})`);
+  return v;
+};
+const personalityList = (v: string): string[] => v.split(',').map((p) => personalityArg(p.trim()));
 const seedArg = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
@@ -36,13 +45,15 @@ const program = new Command('memvisor')
   .description(
     'A simulated virtualization host under memory overcommit, shown as esxtop and xentop show a real one',
   )
+  .enablePositionalOptions()
   .showHelpAfterError()
   .configureOutput({ outputError: (s, write) => write(s) });
 
 program
   .argument('[preset]', 'preset file or name (see `memvisor presets`)', 'default')
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
-  .action(async (preset: string, opts: { seed?: number }) => {
+  .option('--personality <name>', 'run the preset under this product personality', personalityArg)
+  .action(async (preset: string, opts: { seed?: number; personality?: string }) => {
     const session = openSession(presetPath(preset), opts);
     await runLiveText(session);
   });
@@ -57,6 +68,7 @@ program
   .option('-o, --output <file>', 'write samples to a file instead of standard output')
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--dump-dir <dir>', "at the end, write every process's address space as <guest>.<workload>.img")
+  .option('--personality <name>', 'run the preset under this product personality', personalityArg)
   .action(async (preset: string, opts) => {
     if (opts.format !== 'json') throw new UsageError(`--format: "${opts.format}" is not a format (json)`);
     const session = openSession(presetPath(preset), opts);
@@ -71,6 +83,28 @@ program
     } finally {
       session.close();
     }
+  });
+
+program
+  .command('compare')
+  .description('run one preset under several personalities with the same seed and compare them')
+  .argument('<preset>', 'preset file or name')
+  .requiredOption(
+    '--personalities <list>',
+    `comma-separated: ${PERSONALITY_NAMES.join(', ')}`,
+    personalityList,
+  )
+  .option('--seconds <n>', 'simulated seconds to run each', positiveNumber('--seconds'), 300)
+  .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
+  .action((preset: string, opts: { personalities: string[]; seconds: number; seed?: number }) => {
+    const results = comparePersonalities(
+      loadPreset(presetPath(preset)),
+      opts.personalities,
+      opts.seconds,
+      opts.seed,
+    );
+    for (const r of results) for (const w of r.warnings) console.error(`warning: ${w}`);
+    process.stdout.write(compareTable(results, opts.seconds));
   });
 
 program

@@ -163,6 +163,13 @@ function checkGuest(host: Host, g: GuestConfig, workloads: readonly WorkloadSpec
     return refuse(
       `add: ${g.name}: reservation ${mb(g.reservationPages)} does not fit (unreserved ${mb(unreserved(host))})`,
     );
+  const usable = host.pool.frameCount - host.vmkPages;
+  const refused = host.personality.admit?.(
+    g,
+    host.machines.map((m) => m.vm.config),
+    usable,
+  );
+  if (refused) return refuse(`add: ${g.name}: ${host.personality.name}: ${refused}`);
   const seen = new Set<string>();
   for (const w of workloads) {
     if (seen.has(w.name)) return refuse(`add: ${g.name}: two workloads named "${w.name}"`);

@@ -101,6 +101,16 @@ export const defaultReclaimConfig = (): ReclaimConfig => ({
   selfBalloon: false,
 });
 
+/** Options of the product personalities (see policy/). */
+export interface PolicyOptions {
+  /** KVM: MOM-style balloon rules, e.g. "hostFree < 20% -> balloon +5%". */
+  mom: string[];
+  /** Hyper-V: spare memory each guest should see above its demand, as a fraction (default 0.2). */
+  hypervBuffer: number;
+  /** PSBM: the most host memory guests may use together (null: all of it). */
+  nodeLimitPages: number | null;
+}
+
 export interface HostConfig {
   memoryPages: number;
   thresholds: Thresholds;
@@ -114,6 +124,7 @@ export interface HostConfig {
   /** Where the host and guest swap files go; the OS temp dir when absent. */
   swapDir?: string;
   reclaim: ReclaimConfig;
+  policy: PolicyOptions;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { high: 6, soft: 4, hard: 2, low: 1 };
@@ -126,6 +137,11 @@ export const defaultHostConfig = (memoryPages: number): HostConfig => ({
   samplePages: 100,
   tick: 1,
   reclaim: defaultReclaimConfig(),
+  policy: {
+    mom: ['hostFree < 20% -> balloon +5%', 'hostFree > 30% -> balloon -5%'],
+    hypervBuffer: 0.2,
+    nodeLimitPages: null,
+  },
 });
 
 /** ESX's share levels: shares per MB of configured memory. */

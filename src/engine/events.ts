@@ -1,7 +1,7 @@
 /** Something the host did or decided, in words, with the simulated time it happened. */
 export interface EngineEvent {
   readonly t: number;
-  readonly kind: 'state' | 'guest' | 'workload' | 'reclaim' | 'error' | 'command';
+  readonly kind: 'state' | 'guest' | 'workload' | 'reclaim' | 'error' | 'warning' | 'command';
   readonly guest?: string;
   readonly message: string;
 }

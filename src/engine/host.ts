@@ -5,11 +5,11 @@ import { initialFreeState, nextFreeState } from './freestate.ts';
 import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
+import { type Personality, personalityOf } from './policy/index.ts';
 import { consumedPages, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
-import { allocationTargets } from './targets.ts';
 
 export interface HostOptions {
   config: HostConfig;
@@ -42,7 +42,7 @@ export class Host {
   readonly rng: Rng;
   readonly config: HostConfig;
   readonly seed: number;
-  readonly personality: string;
+  readonly personality: Personality;
   readonly verify: boolean;
   t = 0;
   tickNo = 0;
@@ -61,7 +61,7 @@ export class Host {
   constructor(options: HostOptions) {
     this.config = options.config;
     this.seed = options.seed;
-    this.personality = options.personality ?? 'esx';
+    this.personality = personalityOf(options.personality ?? 'esx', options.config.policy);
     this.verify = options.verify ?? false;
     this.rng = new Rng(options.seed);
     this.pool = new FramePool(options.config.memoryPages);
@@ -74,7 +74,12 @@ export class Host {
         return this.swapDir.create(name);
       });
     this.state = initialFreeState(this.freePercent, this.config.thresholds);
-    this.reclaimer = new Reclaimer(this, options.config.reclaim, this.rng.fork(0));
+    this.reclaimer = new Reclaimer(
+      this,
+      this.personality.reclaim(options.config.reclaim),
+      this.personality,
+      this.rng.fork(0),
+    );
   }
 
   /** Frames that make up the high threshold: free memory the host tries to keep. */
@@ -185,8 +190,24 @@ export class Host {
     this.t = round6(this.t + dt);
     this.tickNo++;
     this.updateState();
+    this.hotAdd();
     this.setTargets();
     this.averageOvercommit(dt);
+  }
+
+  /** Personalities that grow guests (Hyper-V Dynamic Memory) hot-add memory here. */
+  private hotAdd(): void {
+    if (!this.personality.resize) return;
+    for (const m of this.machines) {
+      const pages = this.personality.resize(m, this.pool.freeFrames - this.highFrames);
+      if (pages === null) continue;
+      this.log(
+        'reclaim',
+        `hot-add: memory ${mb(m.vm.config.memszPages)} -> ${mb(pages)}: demand plus buffer exceeds it`,
+        m.name,
+      );
+      this.setMemsz(m, pages);
+    }
   }
 
   /** Configured guest memory and overhead against what the host manages, minus one (0: not overcommitted). */
@@ -214,9 +235,9 @@ export class Host {
 
   private setTargets(): void {
     const overhead = this.pool.kindCount[FrameKind.Overhead];
-    const minFree = Math.ceil((this.pool.frameCount * this.config.thresholds.high) / 100);
-    const available = Math.max(0, this.pool.frameCount - overhead - minFree);
-    const targets = allocationTargets(
+    const nodeLimit = this.config.policy.nodeLimitPages ?? Number.POSITIVE_INFINITY;
+    const available = Math.min(nodeLimit, Math.max(0, this.pool.frameCount - overhead - this.highFrames));
+    const targets = this.personality.targets(
       this.machines.map((m) => ({
         memsz: m.vm.config.memszPages,
         reservation: m.vm.config.reservationPages,
@@ -241,3 +262,4 @@ export class Host {
 }
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+const mb = (pages: number): string => `${Math.round(pages / 256)} MB`;

@@ -40,6 +40,8 @@ export class Machine {
   readonly sampler: ActiveSampler;
   cpuSeconds = 0;
   blocked = false;
+  /** Memory at power-on (Hyper-V's startup memory). */
+  readonly startupPages: number;
   /** Whether the host fault that stopped this guest has been reported. */
   faultLogged = false;
   tick: TickCounters;
@@ -55,6 +57,7 @@ export class Machine {
     samplePages: number,
   ) {
     this.sampler = new ActiveSampler(samplePeriod, samplePages);
+    this.startupPages = vm.config.memszPages;
     this.before = { host: { ...vm.stats }, os: { ...os.stats } };
     this.tick = { ops: 0, busy: 0, host: zeroHost(), os: delta(os.stats, os.stats) };
   }

@@ -8,6 +8,9 @@ export const slotOf = (entry: number): number => -entry - 2;
 /** Raised when a read returns bytes other than the process last wrote: the bug the tests exist to catch. */
 export class DataLossError extends Error {}
 
+/** Reads checked against the shadow copy, in every process since start: what the proofs count. */
+export const verification = { reads: 0 };
+
 /**
  * A process inside a guest: its own address space (virtual page -> guest page or guest swap slot),
  * mapped by the guest OS, so the guest can page it out and back without the process noticing. With
@@ -36,6 +39,7 @@ export class Process {
   /** Checks a page read against what was written; untouched pages read as zeros. */
   verify(vpage: number, bytes: Uint8Array): void {
     if (!this.shadow) return;
+    verification.reads++;
     const want = this.shadow.subarray(vpage * PAGE_SIZE, (vpage + 1) * PAGE_SIZE);
     if (!Buffer.from(want.buffer, want.byteOffset, PAGE_SIZE).equals(bytes)) {
       let at = 0;

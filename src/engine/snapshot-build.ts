@@ -24,7 +24,8 @@ export function takeSnapshot(host: Host): HostSnapshot {
     t: host.t,
     tick: host.tickNo,
     seed: host.seed,
-    personality: host.personality,
+    personality: host.personality.name,
+    screen: host.personality.screen,
     paused: host.paused,
     speed: host.speed,
     host: {
@@ -74,6 +75,7 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
   const tmem = r.tmem.statsOf(vm.gid);
   const t = m.tick.host;
   const perSec = (pages: number): number => round2(pagesToMB(pages) / dt);
+  const has = mechanisms(host);
   return {
     GID: m.vm.gid,
     name: c.name,
@@ -91,39 +93,41 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
     '%ACTVS': round2(100 * s.slow),
     '%ACTVF': round2(100 * s.fast),
     '%ACTVN': round2(100 * s.next),
-    'MCTL?': c.balloonDriver && r.config.balloon,
-    MCTLSZ: MB(os.balloonPages),
-    MCTLTGT: MB(plan.balloonTarget),
-    MCTLMAX: MB(Math.floor(c.memszPages * r.config.balloonMaxFraction)),
-    SWCUR: MB(r.hostSwap.used(vm)),
-    SWTGT: MB(plan.swapTarget),
-    'SWR/s': perSec(t.swapIns),
-    'SWW/s': perSec(t.swapOuts),
-    CACHESZ: MB(zip.size),
-    CACHEUSD: MB(zip.used),
-    'ZIP/s': perSec(t.zips),
-    'UNZIP/s': perSec(t.unzips),
-    zippedMB: MB(zip.pages),
-    SHRD: MB(vm.stateCount[PageState.Shared]),
-    ZERO: MB(share.zero),
-    SHRDSVD: MB(share.saved),
-    COWH: MB(vm.stats.cowBreaks),
+    'MCTL?': c.balloonDriver && has.balloon,
+    MCTLSZ: when(has.balloon, MB(os.balloonPages)),
+    MCTLTGT: when(has.balloon, MB(plan.balloonTarget)),
+    MCTLMAX: when(has.balloon, MB(Math.floor(c.memszPages * r.config.balloonMaxFraction))),
+    SWCUR: when(has.swap, MB(r.hostSwap.used(vm))),
+    SWTGT: when(has.swap, MB(plan.swapTarget)),
+    'SWR/s': when(has.swap, perSec(t.swapIns)),
+    'SWW/s': when(has.swap, perSec(t.swapOuts)),
+    CACHESZ: when(has.zip, MB(zip.size)),
+    CACHEUSD: when(has.zip, MB(zip.used)),
+    'ZIP/s': when(has.zip, perSec(t.zips)),
+    'UNZIP/s': when(has.zip, perSec(t.unzips)),
+    zippedMB: when(has.zip, MB(zip.pages)),
+    SHRD: when(has.sharing, MB(vm.stateCount[PageState.Shared])),
+    ZERO: when(has.sharing, MB(share.zero)),
+    SHRDSVD: when(has.sharing, MB(share.saved)),
+    COWH: when(has.sharing, MB(vm.stats.cowBreaks)),
     doublePaging: vm.stats.doublePaging,
     OVHD: MB(c.overheadPages),
     AMIN: MB(c.reservationPages),
     AMAX: c.limitPages === null ? -1 : MB(c.limitPages),
     ASHRS: c.shares,
-    'Curr eph pages': tmem.ephPages,
-    'Succ eph gets': tmem.succEphGets,
-    'Succ pers puts': tmem.succPersPuts,
-    'Succ pers gets': tmem.succPersGets,
-    tmem: {
-      persPages: tmem.persPages,
-      failedEphPuts: tmem.failedEphPuts,
-      failedPersPuts: tmem.failedPersPuts,
-      failedEphGets: tmem.failedEphGets,
-      flushes: tmem.flushes,
-    },
+    'Curr eph pages': when(has.tmem, tmem.ephPages),
+    'Succ eph gets': when(has.tmem, tmem.succEphGets),
+    'Succ pers puts': when(has.tmem, tmem.succPersPuts),
+    'Succ pers gets': when(has.tmem, tmem.succPersGets),
+    tmem: has.tmem
+      ? {
+          persPages: tmem.persPages,
+          failedEphPuts: tmem.failedEphPuts,
+          failedPersPuts: tmem.failedPersPuts,
+          failedEphGets: tmem.failedEphGets,
+          flushes: tmem.flushes,
+        }
+      : null,
     THRU: round2(m.tick.ops / dt),
     cpuSeconds: round2(m.cpuSeconds),
     cpuPercent: round2((100 * m.tick.busy) / dt),
@@ -151,6 +155,26 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
     })),
   };
 }
+
+/** Which mechanisms the host's personality has: a counter for one it lacks is null (shown n/a). */
+function mechanisms(host: Host): {
+  balloon: boolean;
+  swap: boolean;
+  zip: boolean;
+  sharing: boolean;
+  tmem: boolean;
+} {
+  const c = host.reclaimer.config;
+  return {
+    balloon: c.balloon,
+    swap: c.hostSwap,
+    zip: c.compression,
+    sharing: c.sharing !== 'off',
+    tmem: c.tmem,
+  };
+}
+
+const when = <T>(present: boolean, value: T): T | null => (present ? value : null);
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {

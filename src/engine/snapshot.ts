@@ -10,6 +10,8 @@ export interface HostSnapshot {
   readonly tick: number;
   readonly seed: number;
   readonly personality: string;
+  /** The screen this personality's operators know: xentop for the Xen personalities, esxtop otherwise. */
+  readonly screen: 'esxtop' | 'xentop';
   readonly paused: boolean;
   readonly speed: number;
   readonly host: HostCounters;

@@ -4,7 +4,9 @@
  * quantities.ts and arrive in engine units.
  */
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS, OS_TYPES, WORKLOAD_TYPES } from '../engine/config.ts';
+import { DEFAULT_THRESHOLDS, OS_TYPES, VICTIM_POLICIES, WORKLOAD_TYPES } from '../engine/config.ts';
+import { PERSONALITY_NAMES } from '../engine/policy/index.ts';
+import { parseMomRule } from '../engine/policy/mom.ts';
 import { nameProblem } from './build.ts';
 import { describe, type Finding, type PathStep } from './problems.ts';
 import {
@@ -113,7 +115,7 @@ const thresholds = strictMap({
 /** The top level; host, guests and timeline items are checked on their own so one bad part hides nothing. */
 export const RootSchema = strictMap({
   seed: z.int({ error: expected('a whole number') }).optional(),
-  personality: text('a name such as esx').optional(),
+  personality: oneOf('personality', PERSONALITY_NAMES).optional(),
   host: z.unknown().optional(),
   guests: list('a list of guests').optional(),
   timeline: list('a list of "at DURATION: command" entries').optional(),
@@ -127,6 +129,25 @@ export const HostSchema = strictMap({
   samplePages: count('a whole number of pages').optional(),
   tick: positiveDuration.optional(),
   swapDir: text('a directory').optional(),
+  // Mechanism and personality settings (README: Personalities).
+  shareScanTime: positiveDuration.optional(),
+  ksmPagesToScan: count('a whole number of pages').optional(),
+  ksmSleep: positiveDuration.optional(),
+  eviction: oneOf('eviction algorithm', VICTIM_POLICIES).optional(),
+  compressionCache: fraction.optional(),
+  mom: z
+    .array(
+      z
+        .string({ error: expected('a rule such as "hostFree < 20% -> balloon +5%"') })
+        .superRefine((rule, ctx) => {
+          const r = parseMomRule(rule);
+          if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+        }),
+      { error: expected('a list of rules') },
+    )
+    .optional(),
+  hypervBuffer: fraction.optional(),
+  nodeLimit: positiveSize.optional(),
 });
 
 export type HostFields = z.output<typeof HostSchema>;

@@ -22,6 +22,8 @@ export interface Preset {
   seed: number;
   personality: string;
   host: HostConfig;
+  /** The host settings the file gives explicitly (to warn about those the personality does not use). */
+  hostSettings: string[];
   guests: PresetGuest[];
   /** Sorted by time. */
   timeline: TimelineEntry[];
@@ -77,6 +79,7 @@ export function parsePreset(text: string, file: string): Preset {
     seed: root.seed ?? 1,
     personality: root.personality ?? 'esx',
     host,
+    hostSettings: Object.keys(data.host as object),
     guests,
     timeline,
   };
@@ -92,6 +95,19 @@ function hostConfig(h: HostFields): HostConfig {
     samplePages: h.samplePages ?? d.samplePages,
     tick: h.tick ?? d.tick,
     ...(h.swapDir === undefined ? {} : { swapDir: h.swapDir }),
+    reclaim: {
+      ...d.reclaim,
+      shareScanTime: h.shareScanTime ?? d.reclaim.shareScanTime,
+      ksmPagesToScan: h.ksmPagesToScan ?? d.reclaim.ksmPagesToScan,
+      ksmSleepMillisecs: h.ksmSleep === undefined ? d.reclaim.ksmSleepMillisecs : h.ksmSleep * 1000,
+      victim: h.eviction ?? d.reclaim.victim,
+      zipCacheFraction: h.compressionCache ?? d.reclaim.zipCacheFraction,
+    },
+    policy: {
+      mom: h.mom ?? d.policy.mom,
+      hypervBuffer: h.hypervBuffer ?? d.policy.hypervBuffer,
+      nodeLimitPages: h.nodeLimit ?? d.policy.nodeLimitPages,
+    },
   };
 }
 

@@ -1,12 +1,15 @@
 import { applyCommand } from '../engine/apply-command.ts';
 import type { Command, CommandResult } from '../engine/commands.ts';
 import { Host } from '../engine/host.ts';
+import { type Personality, POLICY_SETTINGS } from '../engine/policy/personality.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
 import { takeSnapshot } from '../engine/snapshot-build.ts';
 import { type ParsedCommand, parseCommand, resolveShareLevel } from '../scenario/command-text.ts';
 import type { Preset } from '../scenario/preset.ts';
 
 export interface SessionOptions {
+  /** Runs the preset under another personality. */
+  personality?: string;
   /** Overrides the preset's seed. */
   seed?: number;
   /** Overrides the preset's swap directory. */
@@ -25,6 +28,8 @@ export class Session {
   private nextTimeline = 0;
   private current: HostSnapshot;
   private readonly listeners = new Set<(s: HostSnapshot) => void>();
+  /** Settings in the preset that the personality has no use for, one line each. */
+  readonly warnings: string[];
 
   constructor(
     readonly preset: Preset,
@@ -34,9 +39,11 @@ export class Session {
     this.host = new Host({
       config: { ...preset.host, ...(swapDir ? { swapDir } : {}) },
       seed: options.seed ?? preset.seed,
-      personality: preset.personality,
+      personality: options.personality ?? preset.personality,
       verify: options.verify ?? false,
     });
+    this.warnings = unusedSettings(preset, this.host.personality);
+    for (const w of this.warnings) this.host.log('warning', w);
     for (const g of preset.guests) {
       const r = applyCommand(this.host, { type: 'addGuest', guest: g.config, workloads: g.workloads });
       if (!r.ok) {
@@ -120,4 +127,22 @@ export class Session {
     for (const fn of this.listeners) fn(this.current);
     return this.current;
   }
+}
+
+/** The preset's settings that this personality does not read: said once, not silently dropped. */
+function unusedSettings(preset: Preset, p: Personality): string[] {
+  const out: string[] = [];
+  for (const key of preset.hostSettings) {
+    if (
+      (POLICY_SETTINGS as readonly string[]).includes(key) &&
+      !(p.uses as readonly string[]).includes(key)
+    ) {
+      out.push(`${preset.file}: host.${key} is not used by the ${p.name} personality`);
+    }
+  }
+  for (const g of preset.guests) {
+    for (const key of p.unused(g.config))
+      out.push(`${preset.file}: ${g.config.name}: ${key} is not used by the ${p.name} personality`);
+  }
+  return out;
 }

@@ -28,7 +28,7 @@ const FULL = yaml(
   '# Two guests share 4GB; vm2 is squeezed by a limit at 30s.',
   '# (a second comment line is not part of the description)',
   'seed: 42',
-  'personality: xen',
+  'personality: xen-tmem',
   'host:',
   '  memory: 4GB',
   '  thresholds: { high: 8, soft: 5, hard: 3, low: 1 }',
@@ -76,7 +76,7 @@ describe('a valid preset', () => {
       file: '/work/presets/full.yaml',
       description: 'Two guests share 4GB; vm2 is squeezed by a limit at 30s.',
       seed: 42,
-      personality: 'xen',
+      personality: 'xen-tmem',
       // Anything the format does not cover (such as the reclaim settings) comes from the engine's defaults.
       host: {
         ...defaultHostConfig(4 * GB),
@@ -87,6 +87,7 @@ describe('a valid preset', () => {
         tick: 0.5,
         swapDir: '/tmp/x',
       },
+      hostSettings: ['memory', 'thresholds', 'idleTax', 'samplePeriod', 'samplePages', 'tick', 'swapDir'],
       guests: [
         {
           config: {
@@ -196,6 +197,7 @@ describe('a valid preset', () => {
       seed: 1,
       personality: 'esx',
       host: defaultHostConfig(2 * GB),
+      hostSettings: ['memory'],
       guests: [],
       timeline: [],
     });
@@ -237,7 +239,8 @@ describe('an invalid preset names file, line, column, field and what is wrong', 
       'an unknown key with nothing close',
       yaml(...host, '  colour: red'),
       'presets/x.yaml:3:3: host.colour: unknown key (one of memory, thresholds, idleTax, samplePeriod, ' +
-        'samplePages, tick, swapDir)',
+        'samplePages, tick, swapDir, shareScanTime, ksmPagesToScan, ksmSleep, eviction, compressionCache, mom, ' +
+        'hypervBuffer, nodeLimit)',
     ],
     ['no host', yaml('seed: 3'), 'presets/x.yaml:1:1: host: missing (required)'],
     [

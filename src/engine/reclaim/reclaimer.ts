@@ -4,6 +4,7 @@ import { FrameKind, type FramePool } from '../framepool.ts';
 import { type FaultHandler, type Guest, PageState } from '../guest.ts';
 import type { TmemPort } from '../guestos.ts';
 import type { Machine } from '../machine.ts';
+import type { Personality } from '../policy/personality.ts';
 import type { Rng } from '../rng.ts';
 import type { FreeState } from '../snapshot.ts';
 import { StoreError, type SwapStore } from '../store/swapstore.ts';
@@ -68,6 +69,7 @@ export class Reclaimer implements FaultHandler {
   constructor(
     private readonly ctx: ReclaimContext,
     readonly config: ReclaimConfig,
+    private readonly personality: Personality,
     private readonly rng: Rng,
   ) {
     this.sharing = new PageSharing(ctx.pool, (gid) => ctx.machines.find((m) => m.vm.gid === gid)?.vm);
@@ -244,20 +246,23 @@ export class Reclaimer implements FaultHandler {
     const need = raw > band ? raw : 0;
     const max = Math.floor(c.memszPages * this.config.balloonMaxFraction);
     const balloonOn = this.config.balloon && c.balloonDriver;
-    if (this.config.selfBalloon && balloonOn) {
-      p.balloonTarget = selfBalloonTarget(m, max, p.balloonTarget);
-    } else if (balloonOn) {
-      // Inflate by what the guest is over; deflate by what it is under, once pressure is gone.
-      const under = vm.targetPages - consumed;
-      const slack = under > band ? under : 0;
-      const next =
-        need > 0 ? m.os.balloonPages + need : pressured ? p.balloonTarget : m.os.balloonPages - slack;
-      p.balloonTarget = Math.max(0, Math.min(max, Math.round(next)));
-    } else p.balloonTarget = 0;
+    const under = vm.targetPages - consumed;
+    p.balloonTarget = balloonOn
+      ? this.personality.balloonTarget({
+          m,
+          state: this.ctx.state,
+          need,
+          slack: under > band ? under : 0,
+          max,
+          current: p.balloonTarget,
+          hostFreePercent: (100 * this.ctx.pool.freeFrames) / this.ctx.pool.frameCount,
+          t: this.ctx.t,
+        })
+      : 0;
     const balloonWillTake = Math.max(0, p.balloonTarget - m.os.balloonPages);
     const swapNow =
       this.config.hostSwap &&
-      (this.ctx.state === 'hard' || this.ctx.state === 'low' || overLimit > 0 || (pressured && !balloonOn));
+      this.personality.swapNow({ state: this.ctx.state, overLimit: overLimit > band, ballooning: balloonOn });
     const swapNeed = swapNow ? Math.max(0, need - (p.cannotBalloon ? 0 : balloonWillTake)) : 0;
     p.swapTarget = this.hostSwap.used(vm) + this.zip.usage(vm).pages + swapNeed;
     this.decide(m, need, overLimit, balloonWillTake, swapNeed);
@@ -378,15 +383,4 @@ export class Reclaimer implements FaultHandler {
  */
 export function consumedPages(vm: Guest): number {
   return vm.stateCount[PageState.Private] + vm.sharedCharge;
-}
-
-/**
- * Xen self-ballooning: the guest keeps about its Committed_AS plus a reserve, handing the rest to the
- * hypervisor, and moves a quarter of the way toward that each step (hysteresis against noise).
- */
-function selfBalloonTarget(m: Machine, max: number, current: number): number {
-  const memsz = m.vm.config.memszPages;
-  const reserve = Math.max(4096, Math.ceil(memsz * 0.05));
-  const want = Math.max(0, Math.min(max, memsz - m.os.committedPages - reserve));
-  return Math.round(current + (want - current) / 4);
 }

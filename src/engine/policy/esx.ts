@@ -1,0 +1,30 @@
+import { allocationTargets } from '../targets.ts';
+import { balloonTowardTarget, type Personality } from './personality.ts';
+
+/**
+ * VMware ESX: shares, reservation and limit with the idle memory tax, working-set sampling,
+ * transparent page sharing, the balloon, the compression cache and random-victim host swap, driven by
+ * the 6/4/2/1 % free states: balloon in soft, compress and swap in hard, block in low.
+ */
+export const esx: Personality = {
+  name: 'esx',
+  product: 'VMware ESX',
+  summary: 'TPS, balloon, compression, random host swap; shares, reservation, limit, idle tax',
+  screen: 'esxtop',
+  uses: ['shareScanTime', 'compressionCache'],
+  reclaim: (base) => ({
+    ...base,
+    sharing: 'esx',
+    balloon: true,
+    compression: true,
+    hostSwap: true,
+    victim: 'random',
+    tmem: false,
+    selfBalloon: false,
+  }),
+  targets: allocationTargets,
+  balloonTarget: balloonTowardTarget,
+  swapNow: (c) =>
+    c.state === 'hard' || c.state === 'low' || c.overLimit || (c.state !== 'high' && !c.ballooning),
+  unused: () => [],
+};

@@ -1,0 +1,54 @@
+import { allocationTargets } from '../targets.ts';
+import { admitWhenBacked, type Personality, setIf } from './personality.ts';
+
+/** Hot-add in steps of 64 MB, as Hyper-V adds memory in blocks. */
+const HOT_ADD_STEP = 16384;
+
+/**
+ * Hyper-V Dynamic Memory. memsz is the startup memory, the reservation the minimum, the limit the
+ * maximum (none: four times startup), shares the memory weight, and the buffer (20 % by default)
+ * the spare memory each guest should see above its demand (Committed_AS). A guest whose demand plus
+ * buffer exceeds its memory gets memory hot-added, up to its maximum, while the host has it free;
+ * under pressure the balloon takes back what is above demand plus buffer (less buffer for lighter
+ * weights). A guest starts only if its startup memory is free: no overcommit beyond that.
+ */
+export function hyperv(buffer: number): Personality {
+  const wanted = (demand: number, weightShare: number): number =>
+    Math.ceil(demand * (1 + buffer * weightShare));
+  return {
+    name: 'hyperv',
+    product: 'Microsoft Hyper-V Dynamic Memory',
+    summary: 'startup/minimum/maximum, buffer and weight, hot-add up, balloon down; no sharing or host swap',
+    screen: 'esxtop',
+    uses: ['hypervBuffer'],
+    reclaim: (base) => ({
+      ...base,
+      sharing: 'off',
+      balloon: true,
+      balloonMaxFraction: 1,
+      compression: false,
+      hostSwap: false,
+      tmem: false,
+      selfBalloon: false,
+    }),
+    targets: allocationTargets,
+    balloonTarget: (c) => {
+      if (c.state === 'high') return 0;
+      const cfg = c.m.vm.config;
+      const weightShare = Math.min(1, cfg.shares / (10 * (cfg.memszPages / 256)));
+      const keep = Math.max(cfg.reservationPages, wanted(c.m.os.committedPages, weightShare));
+      return Math.max(0, Math.min(c.max, cfg.memszPages - keep));
+    },
+    swapNow: () => false,
+    admit: admitWhenBacked('startup memory and overhead', (g) => g.memszPages),
+    resize: (m, hostFreePages) => {
+      const cfg = m.vm.config;
+      const maximum = cfg.limitPages ?? 4 * m.startupPages;
+      const want = wanted(m.os.committedPages, 1);
+      if (want <= cfg.memszPages || cfg.memszPages >= maximum) return null;
+      const step = Math.min(HOT_ADD_STEP, maximum - cfg.memszPages);
+      return hostFreePages > 2 * step ? cfg.memszPages + step : null;
+    },
+    unused: (g) => setIf(!g.balloonDriver, 'balloon: false (Dynamic Memory needs its integration services)'),
+  };
+}
