@@ -127,7 +127,8 @@ function act(host: Host, cmd: Command): CommandResult {
       m.start(cmd.workload);
       return ok(`${cmd.guest} started ${cmd.workload.name}`);
     case 'stopWorkload': {
-      const w = m.workloads.find((x) => x.spec.name === cmd.workload)!;
+      // The running one of that name if there is one, else a finished or killed one (to clear it away).
+      const w = m.workload(cmd.workload) ?? m.workloads.find((x) => x.spec.name === cmd.workload)!;
       w.stop();
       m.workloads.splice(m.workloads.indexOf(w), 1);
       return ok(`${cmd.guest} stopped ${cmd.workload}`);
@@ -147,6 +148,10 @@ function checkGuest(host: Host, g: GuestConfig, workloads: readonly WorkloadSpec
     return refuse(
       `add: ${g.name}: memsz ${mb(g.memszPages)} is larger than the host (${mb(host.pool.frameCount)})`,
     );
+  if (!(g.reservationPages >= 0)) return refuse(`add: ${g.name}: reservation must not be negative`);
+  if (!(g.guestSwapPages >= 0)) return refuse(`add: ${g.name}: swap must not be negative`);
+  if (!(g.overheadPages >= 0)) return refuse(`add: ${g.name}: overhead must not be negative`);
+  if (g.limitPages !== null && !(g.limitPages > 0)) return refuse(`add: ${g.name}: a limit must be positive`);
   if (g.reservationPages > g.memszPages)
     return refuse(`add: ${g.name}: reservation ${mb(g.reservationPages)} is above memsz ${mb(g.memszPages)}`);
   if (g.limitPages !== null && g.limitPages < g.reservationPages)
@@ -181,7 +186,7 @@ function checkGuest(host: Host, g: GuestConfig, workloads: readonly WorkloadSpec
 }
 
 function checkWorkload(w: WorkloadSpec, verbName: string): CommandResult {
-  if (!(w.sizePages >= 0)) return refuse(`${verbName}: ${w.name}: size must not be negative`);
+  if (w.type !== 'boot' && !(w.sizePages > 0)) return refuse(`${verbName}: ${w.name}: size must be positive`);
   for (const [key, v] of [
     ['ws', w.workingSet],
     ['locality', w.locality],

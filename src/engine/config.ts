@@ -91,7 +91,7 @@ export const defaultReclaimConfig = (): ReclaimConfig => ({
   ksmSleepMillisecs: 20,
   balloon: true,
   balloonMaxFraction: 0.65,
-  balloonRate: 16384,
+  balloonRate: 4096,
   compression: true,
   zipCacheFraction: 0.1,
   hostSwap: true,

@@ -6,7 +6,7 @@ import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { type Personality, personalityOf } from './policy/index.ts';
-import { consumedPages, Reclaimer } from './reclaim/reclaimer.ts';
+import { consumedPages, isOverTarget, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
@@ -154,7 +154,7 @@ export class Host {
   /** Whether a guest may run an operation now: the host can back it, and in `low` only guests at or under target run. */
   private mayRun(m: Machine): boolean {
     if (m.vm.faulted || this.pool.freeFrames < OP_FRAMES) return false;
-    return this.state !== 'low' || consumedPages(m.vm) <= m.vm.targetPages;
+    return this.state !== 'low' || !isOverTarget(m.vm);
   }
 
   // ---- the tick -------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ export class Host {
     }
     this.reclaimer.ageTick();
     for (const m of this.machines) {
-      this.reclaimer.sharing.charge(m.vm);
+      m.vm.sharedCharge = this.reclaimer.sharing.charge(m.vm).charge;
       m.os.writeback(Math.max(64, Math.ceil(m.os.useCount[GpnUse.CacheDirty] / 8)));
       m.endTick();
       m.sampler.advance(dt, m.vm, m.rng);

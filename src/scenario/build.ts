@@ -72,12 +72,7 @@ function guestProblems(g: GuestConfig): FieldProblem<keyof GuestConfig>[] {
       message: `${formatSize(g.reservationPages)} is larger than memsz (${formatSize(g.memszPages)})`,
     });
   }
-  if (g.limitPages !== null && g.limitPages > g.memszPages) {
-    problems.push({
-      field: 'limitPages',
-      message: `${formatSize(g.limitPages)} is larger than memsz (${formatSize(g.memszPages)})`,
-    });
-  }
+  // A limit above memsz is allowed: it limits nothing under ESX, and is the maximum under Hyper-V.
   return problems;
 }
 

@@ -24,7 +24,8 @@ export const esx: Personality = {
   }),
   targets: allocationTargets,
   balloonTarget: balloonTowardTarget,
+  // Swap in hard and low; before that only a guest the balloon cannot shrink (no driver, or stuck).
   swapNow: (c) =>
-    c.state === 'hard' || c.state === 'low' || c.overLimit || (c.state !== 'high' && !c.ballooning),
+    c.state === 'hard' || c.state === 'low' || (!c.ballooning && (c.overLimit || c.state !== 'high')),
   unused: () => [],
 };

@@ -71,8 +71,10 @@ export interface Personality {
 export function balloonTowardTarget(c: BalloonContext): number {
   const pressured = c.state !== 'high';
   const balloon = c.m.os.balloonPages;
-  // Inflate by what the guest is over; deflate by what it is under, once pressure is gone.
-  const next = c.need > 0 ? balloon + c.need : pressured ? c.current : balloon - c.slack;
+  // Inflate by what the guest is over (once the balloon has reached its last target: until then the
+  // guest has not yet given what was asked); deflate by what it is under, once pressure is gone.
+  const inflated = balloon >= c.current ? balloon + c.need : c.current;
+  const next = c.need > 0 ? inflated : pressured ? c.current : balloon - c.slack;
   return Math.max(0, Math.min(c.max, Math.round(next)));
 }
 

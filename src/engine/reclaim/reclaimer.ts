@@ -240,8 +240,7 @@ export class Reclaimer implements FaultHandler {
     const overLimit = c.limitPages === null ? 0 : consumed - c.limitPages;
     const overTarget = consumed - vm.targetPages;
     const pressured = this.ctx.state !== 'high';
-    // A dead band of 1 % of memory (at least 1 MB) keeps a guest sitting at its target from flapping.
-    const band = Math.max(256, Math.ceil(c.memszPages / 100));
+    const band = deadBand(vm);
     const raw = Math.max(overLimit, pressured ? overTarget : 0);
     const need = raw > band ? raw : 0;
     const max = Math.floor(c.memszPages * this.config.balloonMaxFraction);
@@ -262,7 +261,11 @@ export class Reclaimer implements FaultHandler {
     const balloonWillTake = Math.max(0, p.balloonTarget - m.os.balloonPages);
     const swapNow =
       this.config.hostSwap &&
-      this.personality.swapNow({ state: this.ctx.state, overLimit: overLimit > band, ballooning: balloonOn });
+      this.personality.swapNow({
+        state: this.ctx.state,
+        overLimit: overLimit > band,
+        ballooning: balloonOn && !p.cannotBalloon,
+      });
     const swapNeed = swapNow ? Math.max(0, need - (p.cannotBalloon ? 0 : balloonWillTake)) : 0;
     p.swapTarget = this.hostSwap.used(vm) + this.zip.usage(vm).pages + swapNeed;
     this.decide(m, need, overLimit, balloonWillTake, swapNeed);
@@ -376,6 +379,12 @@ export class Reclaimer implements FaultHandler {
     };
   }
 }
+
+/** A dead band of 1 % of memory (at least 1 MB) keeps a guest sitting at its target from flapping. */
+const deadBand = (vm: Guest): number => Math.max(256, Math.ceil(vm.config.memszPages / 100));
+
+/** Whether the guest is above its target by more than the dead band: what reclaim acts on, and `low` stops. */
+export const isOverTarget = (vm: Guest): boolean => consumedPages(vm) - vm.targetPages > deadBand(vm);
 
 /**
  * Host frames a guest consumes: its private frames plus its share of each shared frame it maps

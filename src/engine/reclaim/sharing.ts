@@ -71,7 +71,7 @@ export class PageSharing {
   }
 
   /**
-   * Recounts what a guest's shared pages cost it: each shared frame split evenly between the pages
+   * Counts what a guest's shared pages cost it: each shared frame split evenly between the pages
    * mapping it. Also returns the zero pages and the saving (pages mapped minus frames charged).
    */
   charge(vm: Guest): { charge: number; zero: number; saved: number } {
@@ -86,7 +86,6 @@ export class PageSharing {
         if (pmapLoc[gpn] === this.zeroFrame) zero++;
       }
     }
-    vm.sharedCharge = charge;
     return { charge, zero, saved: vm.stateCount[PageState.Shared] - charge };
   }
 
