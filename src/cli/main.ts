@@ -3,7 +3,7 @@ import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts'
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities } from '../session/compare.ts';
-import { runBatch } from './batch.ts';
+import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { runLiveText } from './live-text.ts';
 import { openSession } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
@@ -64,19 +64,22 @@ program
   .argument('<preset>', 'preset file or name')
   .option('-n, --samples <n>', 'number of samples', positiveInt('-n'), 10)
   .option('-d, --delay <seconds>', 'simulated seconds between samples', positiveNumber('-d'), 5)
-  .option('--format <format>', 'output format: json', 'json')
+  .option('--format <format>', `output format: ${BATCH_FORMATS.join(', ')}`, 'json')
   .option('-o, --output <file>', 'write samples to a file instead of standard output')
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--dump-dir <dir>', "at the end, write every process's address space as <guest>.<workload>.img")
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
-  .action(async (preset: string, opts) => {
-    if (opts.format !== 'json') throw new UsageError(`--format: "${opts.format}" is not a format (json)`);
+  .action((preset: string, opts) => {
+    if (!(BATCH_FORMATS as readonly string[]).includes(opts.format)) {
+      throw new UsageError(`--format: "${opts.format}" is not a format (${BATCH_FORMATS.join(', ')})`);
+    }
     const session = openSession(presetPath(preset), opts);
     try {
-      await runBatch(session, {
+      runBatch(session, {
         samples: opts.samples,
         delay: opts.delay,
-        format: 'json',
+        format: opts.format,
+        hostName: 'memvisor',
         ...(opts.output ? { output: opts.output } : {}),
         ...(opts.dumpDir ? { dumpDir: opts.dumpDir } : {}),
       });

@@ -20,6 +20,7 @@ export class PageSharing {
   /** Unshared pages seen once, by hash: gid * 2^32 + gpn. */
   private readonly hints = new Map<bigint, number>();
   zeroFrame = -1;
+  /** Pages looked at since start, shared or not (KSM's pages_scanned). */
   scanned = 0;
 
   constructor(
@@ -29,8 +30,8 @@ export class PageSharing {
 
   /** Scans one guest page: shares it if its contents are already in a shared frame or match a hint. */
   scan(vm: Guest, gpn: number): ScanResult {
-    if (vm.pmapState[gpn] !== PageState.Private) return 'skipped';
     this.scanned++;
+    if (vm.pmapState[gpn] !== PageState.Private) return 'skipped';
     const frame = vm.pmapLoc[gpn];
     const bytes = this.pool.bytes(frame);
     const h = hashPage(bytes);
