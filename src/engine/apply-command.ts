@@ -186,7 +186,10 @@ function checkGuest(host: Host, g: GuestConfig, workloads: readonly WorkloadSpec
 }
 
 function checkWorkload(w: WorkloadSpec, verbName: string): CommandResult {
-  if (w.type !== 'boot' && !(w.sizePages > 0)) return refuse(`${verbName}: ${w.name}: size must be positive`);
+  // A boot's size is not used (it clears all free memory), but it must still be a size.
+  if (w.type === 'boot' ? !(w.sizePages >= 0) : !(w.sizePages > 0)) {
+    return refuse(`${verbName}: ${w.name}: size must be ${w.type === 'boot' ? 'at least 0' : 'positive'}`);
+  }
   for (const [key, v] of [
     ['ws', w.workingSet],
     ['locality', w.locality],

@@ -335,8 +335,10 @@ export class GuestOS {
   }
 
   private writeBack(file: GuestFile, fpage: number, gpn: number): void {
+    // The page is read first: if the host cannot bring it in, no disk block has been taken.
+    const bytes = this.frameBytes(gpn, false);
     if (file.disk[fpage] < 0) file.disk[fpage] = this.diskSlots.take();
-    this.disk.write(file.disk[fpage], this.frameBytes(gpn, false));
+    this.disk.write(file.disk[fpage], bytes);
     this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
     this.stats.writebacks++;
     this.vm.stall += COST.diskWrite;
@@ -390,8 +392,8 @@ export class GuestOS {
   private swapOut(gpn: number): void {
     const p = this.processes.get(this.who[gpn])!;
     const vpage = this.idx[gpn];
-    const slot = this.swapSlots.take();
-    // Reading the page may fault it in from the host's swap: double paging.
+    // Reading the page may fault it in from the host's swap: double paging. If that fails, nothing
+    // has changed yet.
     this.vm.guestPaging = true;
     let bytes: Uint8Array;
     try {
@@ -399,6 +401,7 @@ export class GuestOS {
     } finally {
       this.vm.guestPaging = false;
     }
+    const slot = this.swapSlots.take();
     if (this.tmem?.putPersistent(slot, bytes)) {
       this.frontswapped[slot] = 1;
     } else {
@@ -423,14 +426,16 @@ export class GuestOS {
    * free pages first, then what reclaim frees (clean cache, dirty cache written back, then process
    * memory paged out to guest swap). Fewer come back when the guest has nothing more to give.
    */
-  inflate(n: number): number[] {
-    const taken: number[] = [];
-    while (taken.length < n) {
-      if (this.freeTop === 0 && this.reclaim(Math.min(64, n - taken.length)) === 0) break;
+  inflate(n: number, give: (gpn: number) => void): number {
+    let taken = 0;
+    while (taken < n) {
+      if (this.freeTop === 0 && this.reclaim(Math.min(64, n - taken)) === 0) break;
       const gpn = this.takeFree();
       this.setUse(gpn, GpnUse.Balloon, -1, -1);
       this.balloon.push(gpn);
-      taken.push(gpn);
+      // Handed over page by page, so an error part way leaves every page either given or not taken.
+      give(gpn);
+      taken++;
     }
     return taken;
   }

@@ -6,7 +6,7 @@ import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { type Personality, personalityOf } from './policy/index.ts';
-import { consumedPages, isOverTarget, Reclaimer } from './reclaim/reclaimer.ts';
+import { consumedPages, HostOutOfMemoryError, isOverTarget, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
@@ -183,7 +183,7 @@ export class Host {
     this.reclaimer.ageTick();
     for (const m of this.machines) {
       m.vm.sharedCharge = this.reclaimer.sharing.charge(m.vm).charge;
-      m.os.writeback(Math.max(64, Math.ceil(m.os.useCount[GpnUse.CacheDirty] / 8)));
+      this.flush(m);
       m.endTick();
       m.sampler.advance(dt, m.vm, m.rng);
     }
@@ -193,6 +193,15 @@ export class Host {
     this.hotAdd();
     this.setTargets();
     this.averageOvercommit(dt);
+  }
+
+  /** The guest's flusher writes back some dirty cache; with no frame to read a swapped page into, later. */
+  private flush(m: Machine): void {
+    try {
+      m.os.writeback(Math.max(64, Math.ceil(m.os.useCount[GpnUse.CacheDirty] / 8)));
+    } catch (err) {
+      if (!(err instanceof HostOutOfMemoryError)) throw err;
+    }
   }
 
   /** Personalities that grow guests (Hyper-V Dynamic Memory) hot-add memory here. */

@@ -1,7 +1,7 @@
 import type { WorkloadSpec } from './config.ts';
 import type { Guest, GuestStats } from './guest.ts';
 import { GuestOomError, type GuestOS, type GuestOsStats } from './guestos.ts';
-import { GuestFaultError } from './reclaim/reclaimer.ts';
+import { GuestFaultError, HostOutOfMemoryError } from './reclaim/reclaimer.ts';
 import type { Rng } from './rng.ts';
 import { ActiveSampler } from './sampler.ts';
 import { createWorkload } from './workloads/index.ts';
@@ -124,6 +124,10 @@ export class Machine {
       } catch (err) {
         if (err instanceof GuestFaultError) {
           this.vm.faulted = err.message;
+          break;
+        }
+        if (err instanceof HostOutOfMemoryError) {
+          this.blocked = true;
           break;
         }
         if (!(err instanceof GuestOomError)) throw err;

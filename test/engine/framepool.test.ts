@@ -21,9 +21,11 @@ describe('FramePool', () => {
 
   it('hands out the lowest frames first, with the kind and a refcount of 1', () => {
     const pool = new FramePool(8);
-    expect([pool.alloc(FrameKind.Private), pool.alloc(FrameKind.Overhead), pool.alloc(FrameKind.Tmem)]).toEqual([
-      0, 1, 2,
-    ]);
+    expect([
+      pool.alloc(FrameKind.Private),
+      pool.alloc(FrameKind.Overhead),
+      pool.alloc(FrameKind.Tmem),
+    ]).toEqual([0, 1, 2]);
     expect(Array.from(pool.kind.subarray(0, 4))).toEqual([
       FrameKind.Private,
       FrameKind.Overhead,
@@ -68,7 +70,11 @@ describe('FramePool', () => {
 
   it('zeroes only the frame it hands out, not its neighbours', () => {
     const pool = new FramePool(3);
-    const [a, b, c] = [pool.alloc(FrameKind.Private), pool.alloc(FrameKind.Private), pool.alloc(FrameKind.Private)];
+    const [a, b, c] = [
+      pool.alloc(FrameKind.Private),
+      pool.alloc(FrameKind.Private),
+      pool.alloc(FrameKind.Private),
+    ];
     pool.bytes(a).fill(1);
     pool.bytes(b).fill(2);
     pool.bytes(c).fill(3);

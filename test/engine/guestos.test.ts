@@ -129,7 +129,9 @@ describe('a process in a guest', () => {
       os.peek(p, v, into);
       peeked.push(into);
     }
-    expect({ ...os.stats, resident: p.resident, swapped: p.swapped, used: os.swapSlots.used }).toEqual(before);
+    expect({ ...os.stats, resident: p.resident, swapped: p.swapped, used: os.swapSlots.used }).toEqual(
+      before,
+    );
     expect(Array.from(p.pte)).toEqual(Array.from(pte));
     expect(os.isMapped(p, size - 1)).toBe(false);
     expect(isZero(peeked[size - 1])).toBe(true);
@@ -235,7 +237,11 @@ describe('the page cache', () => {
 
   it('streams a file-copy larger than memory through the cache: drops, writebacks, and a faithful copy', () => {
     const size = 1500;
-    must(host, { type: 'startWorkload', guest: 'g', workload: workloadSpec('file-copy', { sizePages: size }) });
+    must(host, {
+      type: 'startWorkload',
+      guest: 'g',
+      workload: workloadSpec('file-copy', { sizePages: size }),
+    });
     const w = m.workloads[0];
     tickUntil(host, () => w.totalOps >= 2 * size, 50);
     expect(w.state).toBe('running');
@@ -364,4 +370,3 @@ describe('the guest OS through the host', () => {
     expect(machineOf(host, 'a').os.useCount[GpnUse.Kernel]).toBe(KERNEL);
   });
 });
-

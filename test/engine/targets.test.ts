@@ -131,7 +131,8 @@ describe('allocationTargets', () => {
     })
     .map((r): TargetInput => {
       const reservation = Math.floor(r.memsz * r.reservationFraction * 0.5);
-      const limit = r.limitFraction === null ? null : Math.max(reservation, Math.floor(r.memsz * r.limitFraction));
+      const limit =
+        r.limitFraction === null ? null : Math.max(reservation, Math.floor(r.memsz * r.limitFraction));
       return {
         memsz: r.memsz,
         reservation,
@@ -155,7 +156,9 @@ describe('allocationTargets', () => {
           t.forEach((x, i) => {
             expect(Number.isInteger(x)).toBe(true);
             expect(x).toBeGreaterThanOrEqual(lo[i]);
-            expect(x).toBeLessThanOrEqual(Math.max(lo[i], Math.min(guests[i].limit ?? Infinity, guests[i].memsz)));
+            expect(x).toBeLessThanOrEqual(
+              Math.max(lo[i], Math.min(guests[i].limit ?? Infinity, guests[i].memsz)),
+            );
             expect(x).toBeLessThanOrEqual(wants(guests[i]));
           });
           const wanted = sum(guests.map(wants));

@@ -31,6 +31,9 @@ export interface ReclaimContext {
 /** A guest page could not be brought back (its swap file failed): the guest stops, its data intact. */
 export class GuestFaultError extends Error {}
 
+/** No frame could be found for a fault, even by evicting: the access waits (nothing has changed). */
+export class HostOutOfMemoryError extends Error {}
+
 /** Per guest reclamation state: what the balloon and swap are aiming for, and the last decision logged. */
 interface Plan {
   balloonTarget: number;
@@ -139,8 +142,8 @@ export class Reclaimer implements FaultHandler {
       vm.stall += COST.frameHit;
       return vm.pmapLoc[gpn];
     }
-    const frame = this.ctx.pool.alloc(FrameKind.Private);
-    if (frame < 0) throw new Error(`host out of frames backing ${vm.name} page ${gpn}`);
+    const frame = this.allocUrgently(vm);
+    if (frame < 0) throw new HostOutOfMemoryError(`host out of frames backing ${vm.name} page ${gpn}`);
     try {
       switch (state) {
         case PageState.Untouched:
@@ -164,6 +167,22 @@ export class Reclaimer implements FaultHandler {
       throw err;
     }
     return frame;
+  }
+
+  /**
+   * A frame for a fault, even when none is free: drop an ephemeral tmem page, or evict a page of the
+   * faulting guest (compress or swap) at once. -1 when neither is possible.
+   */
+  private allocUrgently(vm: Guest): number {
+    const pool = this.ctx.pool;
+    if (pool.freeFrames === 0 && this.config.tmem) this.tmem.dropEphemeral(1);
+    if (pool.freeFrames === 0 && this.config.hostSwap) {
+      const plan = this.plans.get(vm.gid);
+      for (const victim of plan ? plan.picker.pick(vm, 4, this.ctx.tickNo) : []) {
+        if (this.evict(vm, victim) && pool.freeFrames > 0) break;
+      }
+    }
+    return pool.alloc(FrameKind.Private);
   }
 
   peek(vm: Guest, gpn: number, into: Uint8Array): void {
@@ -309,12 +328,8 @@ export class Reclaimer implements FaultHandler {
     const rate = Math.max(1, Math.round(this.config.balloonRate * dt));
     const have = m.os.balloonPages;
     if (have < p.balloonTarget) {
-      const got = m.os.inflate(Math.min(rate, p.balloonTarget - have));
-      for (const gpn of got) {
-        this.dropPage(m.vm, gpn);
-        m.vm.setPage(gpn, PageState.Ballooned, -1);
-      }
-      const short = got.length < Math.min(rate, p.balloonTarget - have);
+      const got = this.inflate(m, Math.min(rate, p.balloonTarget - have));
+      const short = got < Math.min(rate, p.balloonTarget - have);
       if (short && !p.cannotBalloon) {
         this.ctx.log(
           'reclaim',
@@ -328,6 +343,23 @@ export class Reclaimer implements FaultHandler {
       m.os.deflate(Math.min(rate, have - p.balloonTarget));
       p.cannotBalloon = false;
     }
+  }
+
+  /**
+   * The guest's driver inflates; its own paging may need frames (double paging). If the host has none,
+   * the balloon keeps what it got so far and tries again next slice.
+   */
+  private inflate(m: Machine, n: number): number {
+    const before = m.os.balloonPages;
+    try {
+      m.os.inflate(n, (gpn) => {
+        this.dropPage(m.vm, gpn);
+        m.vm.setPage(gpn, PageState.Ballooned, -1);
+      });
+    } catch (err) {
+      if (!(err instanceof HostOutOfMemoryError)) throw err;
+    }
+    return m.os.balloonPages - before;
   }
 
   /** Compresses or swaps pages until the guest's swap target is met (at the swap rate). */
