@@ -6,7 +6,7 @@ const ORDER: readonly FreeState[] = ['high', 'soft', 'hard', 'low'];
 /**
  * The host free-memory state, as the ESX papers define it: free memory falling below the soft, hard or
  * low threshold enters that state; the host goes back to the next higher state only once free memory
- * clears that state's upper threshold (from soft back to high it must exceed the high threshold,
+ * clears that state's upper threshold (from soft back to high free memory must reach the high threshold,
  * 6 %). So the four thresholds give three ways down and three ways up, with hysteresis built in.
  */
 export function nextFreeState(prev: FreeState, freePercent: number, t: Thresholds): FreeState {
