@@ -4,7 +4,7 @@ import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities } from '../session/compare.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
-import { runLiveText } from './live-text.ts';
+import { runDashboard } from '../ui/run.tsx';
 import { openSession } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { validateFiles } from './validate.ts';
@@ -33,6 +33,10 @@ const personalityArg = (v: string): string => {
     throw new InvalidArgumentError(`"${v}" is not a personality (${PERSONALITY_NAMES.join(', ')})`);
   return v;
 };
+const screenArg = (v: string): 'esxtop' | 'xentop' => {
+  if (v !== 'esxtop' && v !== 'xentop') throw new InvalidArgumentError(`"${v}" is not a screen (esxtop, xentop)`);
+  return v;
+};
 const personalityList = (v: string): string[] => v.split(',').map((p) => personalityArg(p.trim()));
 const seedArg = (v: string): number => {
   const n = Number(v);
@@ -53,10 +57,26 @@ program
   .argument('[preset]', 'preset file or name (see `memvisor presets`)', 'default')
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
-  .action(async (preset: string, opts: { seed?: number; personality?: string }) => {
-    const session = openSession(presetPath(preset), opts);
-    await runLiveText(session);
-  });
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .option('--screen <screen>', "the first screen: esxtop or xentop (default: the personality's own)", screenArg)
+  .action(
+    async (
+      preset: string,
+      opts: { seed?: number; personality?: string; theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
+    ) => {
+      const session = openSession(presetPath(preset), opts);
+      try {
+        await runDashboard(session, {
+          theme: opts.theme,
+          color: opts.color,
+          screen: opts.screen ?? session.snapshot.screen,
+        });
+      } finally {
+        session.close();
+      }
+    },
+  );
 
 program
   .command('batch')

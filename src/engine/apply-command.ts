@@ -96,6 +96,8 @@ function act(host: Host, cmd: Command): CommandResult {
       host.paused = false;
       return ok('running');
     case 'step':
+      // Stepping is for a stopped clock: the clock stays paused afterwards.
+      host.paused = true;
       for (let i = 0; i < cmd.ticks; i++) host.tick();
       return ok(`stepped ${cmd.ticks} tick${cmd.ticks === 1 ? '' : 's'}`);
     case 'speed':

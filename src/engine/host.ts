@@ -57,6 +57,8 @@ export class Host {
   private swapDir: SwapDirectory | null = null;
   private readonly storeFactory: (name: string) => SwapStore;
   private storeSeq = 0;
+  /** Called at the end of every tick, however it was started (the session applies its timeline here). */
+  afterTick: (() => void) | null = null;
 
   constructor(options: HostOptions) {
     this.config = options.config;
@@ -193,6 +195,7 @@ export class Host {
     this.hotAdd();
     this.setTargets();
     this.averageOvercommit(dt);
+    this.afterTick?.();
   }
 
   /** The guest's flusher writes back some dirty cache; with no frame to read a swapped page into, later. */

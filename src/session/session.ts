@@ -54,6 +54,11 @@ export class Session {
     this.timeline = [...preset.timeline].sort((a, b) => a.at - b.at);
     this.applyDue();
     this.current = takeSnapshot(this.host);
+    // Every tick, also one run by a `step` command, applies the timeline and publishes a snapshot.
+    this.host.afterTick = () => {
+      this.applyDue();
+      this.publish();
+    };
   }
 
   get snapshot(): HostSnapshot {
@@ -66,11 +71,10 @@ export class Session {
     return () => this.listeners.delete(fn);
   }
 
-  /** One tick of simulated time, with the timeline commands due by its end applied first. */
+  /** One tick of simulated time; the timeline commands due by its end are applied. */
   tick(): HostSnapshot {
     this.host.tick();
-    this.applyDue();
-    return this.publish();
+    return this.current;
   }
 
   /** Ticks until simulated time reaches `t`. */

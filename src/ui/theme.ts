@@ -158,14 +158,22 @@ export class Theme {
     return code;
   }
 
-  /** One line as one string with escape codes. */
+  /** One line as one string with escape codes; neighbouring spans that look the same share one code. */
   paint(l: Line): string {
     let out = '';
+    let run = '';
+    let runOpen = '';
     for (const s of l.spans) {
       if (s.text === '') continue;
       const open = this.open(s.role, l.role);
-      out += open ? open + s.text + RESET : s.text;
+      if (open !== runOpen && run) {
+        out += runOpen ? runOpen + run + RESET : run;
+        run = '';
+      }
+      runOpen = open;
+      run += s.text;
     }
+    if (run) out += runOpen ? runOpen + run + RESET : run;
     return out;
   }
 }

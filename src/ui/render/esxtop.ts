@@ -252,7 +252,7 @@ export function esxtopHeader(snap: HostSnapshot): Line[] {
     ),
     line(
       span('VMKMEM/MB: ', 'label'),
-      `${n0(managed, 6)} managed: ${n0(h.thresholdsMB.high, 6)} minfree, ${n0(rsvd, 6)} rsvd, ` +
+      `${n0(managed, 6)} managed: ${n0(h.thresholdsMB.high, 5)} minfree, ${n0(rsvd, 6)} rsvd, ` +
         `${n0(Math.max(0, managed - rsvd), 6)} ursvd,  `,
       span(`${h.state} state`, STATE_ROLE[h.state]),
     ),
@@ -352,11 +352,21 @@ export function esxtopTable(snap: HostSnapshot, layout: EsxLayout, opts: EsxTabl
   const out: Line[] = [{ spans: header }];
 
   shown.forEach((r, ri) => {
+    // One span per run of cells that look the same: 64 rows of 30 cells would otherwise be 4000 spans.
     const spans: Span[] = [];
+    let run = '';
+    let runRole: Role | undefined;
     texts[ri].forEach((t, i) => {
-      if (i > 0) spans.push(span(' '));
-      spans.push(span(pad(t, i), t === 'n/a' ? 'na' : r.gid === null ? 'dim' : undefined));
+      const role: Role | undefined = t === 'n/a' ? 'na' : r.gid === null ? 'dim' : undefined;
+      const text = (i > 0 ? ' ' : '') + pad(t, i);
+      if (role !== runRole && run) {
+        spans.push(span(run, runRole));
+        run = '';
+      }
+      runRole = role;
+      run += text;
     });
+    if (run) spans.push(span(run, runRole));
     const selected = r.gid !== null && r.gid === opts.selectedGid;
     if (selected) {
       const w = spans.reduce((a, s) => a + s.text.length, 0);

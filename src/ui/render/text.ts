@@ -125,7 +125,7 @@ export const plainLines = (ls: readonly Line[]): string[] => ls.map(plain);
 export const lineWidth = (l: Line): number => l.spans.reduce((n, s) => n + s.text.length, 0);
 
 /** Cuts a line to `width` cells; with `pad`, fills it with spaces to exactly `width`. */
-export function fit(l: Line, width: number, pad = false): Line {
+export function clip(l: Line, width: number, pad = false): Line {
   const out: Span[] = [];
   let left = Math.max(0, width);
   for (const s of l.spans) {
@@ -163,7 +163,7 @@ export function beside(left: readonly Line[], leftWidth: number, right: readonly
   const n = Math.max(left.length, right.length);
   const out: Line[] = [];
   for (let i = 0; i < n; i++) {
-    const l = fit(left[i] ?? blank, leftWidth, true);
+    const l = clip(left[i] ?? blank, leftWidth, true);
     const r = right[i] ?? blank;
     out.push({ spans: [...l.spans, { text: ' '.repeat(gap) }, ...r.spans] });
   }

@@ -43,10 +43,19 @@ const desc =
   (a: GuestSnapshot, b: GuestSnapshot): number =>
     f(b) - f(a);
 const zero = (): number => 0;
+/** A paused domain used no CPU since the last sample, as xentop would compute it. */
+const cpuPct = (g: GuestSnapshot): number => (g.state === 'paused' ? 0 : g.cpuPercent);
 
 const STATE_FLAGS = 'dsbcpr';
 function stateFlags(g: GuestSnapshot): boolean[] {
-  return [false, false, g.state === 'blocked', false, g.state === 'paused', g.state === 'running'];
+  return [
+    false,
+    false,
+    g.state === 'blocked',
+    g.state === 'faulted',
+    g.state === 'paused',
+    g.state === 'running',
+  ];
 }
 export const stateLetters = (g: GuestSnapshot): string =>
   stateFlags(g)
@@ -80,8 +89,8 @@ export const XEN_FIELDS: readonly XenField[] = [
   {
     header: 'CPU(%)',
     width: 6,
-    print: (g) => padLeft(g.cpuPercent.toFixed(1), 6),
-    compare: desc((g) => g.cpuPercent),
+    print: (g) => padLeft(cpuPct(g).toFixed(1), 6),
+    compare: desc(cpuPct),
   },
   { header: 'MEM(k)', width: 10, print: (g) => padLeft(String(memKB(g)), 10), compare: desc(memKB) },
   {
@@ -126,7 +135,7 @@ export function sortDomains(guests: readonly GuestSnapshot[], sortField: number)
 /** The three summary lines. */
 export function xentopSummary(snap: HostSnapshot): Line[] {
   const h = snap.host;
-  const counts = { running: 0, blocked: 0, paused: 0 };
+  const counts = { running: 0, blocked: 0, paused: 0, faulted: 0 };
   for (const g of snap.guests) counts[g.state]++;
   const total = Math.round(h.totalMB * 1024);
   const free = Math.round(h.freeMB * 1024);
@@ -139,7 +148,7 @@ export function xentopSummary(snap: HostSnapshot): Line[] {
     line(`xentop - ${clockOf(snap.t)}   memvisor ${snap.personality}`),
     line(
       `${snap.guests.length} domains: ${counts.running} running, ${counts.blocked} blocked, ` +
-        `${counts.paused} paused, 0 crashed, 0 dying, 0 shutdown `,
+        `${counts.paused} paused, ${counts.faulted} crashed, 0 dying, 0 shutdown `,
     ),
     line(`${mem}CPUs: n/a`),
   ];

@@ -1,0 +1,106 @@
+/**
+ * Starts the dashboard on this terminal: the alternate screen on start and the terminal restored on
+ * every way out (q, Ctrl-C, SIGTERM, a crash). React and Ink are imported only here, after NODE_ENV is
+ * set to production when nothing else set it: the development build costs twice the CPU a frame.
+ */
+import type { Session } from '../session/session.ts';
+import { configPath, loadLayout } from './config.ts';
+import { Controller, type SessionLike } from './controller.ts';
+import { colorWanted, loadTheme } from './theme.ts';
+import { pidusageSampler } from './usage.ts';
+
+export interface DashboardOptions {
+  theme: string;
+  color: boolean;
+  screen: 'esxtop' | 'xentop';
+}
+
+const ENTER = '\x1b[?1049h\x1b[H\x1b[2J';
+const LEAVE = '\x1b[?25h\x1b[?1049l';
+
+export async function runDashboard(session: Session | SessionLike, options: DashboardOptions): Promise<void> {
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+  if (!stdin.isTTY || !stdout.isTTY) {
+    throw new Error(
+      'the dashboard needs a terminal (stdin and stdout a TTY); for files use the batch outputs',
+    );
+  }
+  const theme = loadTheme(options.theme, colorWanted(options.color));
+  process.env.NODE_ENV ??= 'production';
+  const [{ render }, { createElement }, { App }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('./components/App.tsx'),
+  ]);
+
+  const path = configPath();
+  const { layout, warnings } = loadLayout(path);
+  const controller = new Controller(session, {
+    screen: options.screen,
+    layout,
+    configPath: path,
+    cols: stdout.columns || 80,
+    rows: stdout.rows || 24,
+    sampler: pidusageSampler,
+  });
+  if (warnings.length > 0)
+    controller.ui = { ...controller.ui, message: { text: warnings.join('; '), kind: 'error' } };
+
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    try {
+      if (stdin.isTTY) stdin.setRawMode(false);
+      stdout.write(LEAVE);
+    } catch {
+      // The terminal may already be gone.
+    }
+  };
+  const crash = (e: unknown): void => {
+    controller.stop();
+    restore();
+    // The terminal went away (its window closed): nothing to report to, nothing went wrong here.
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === 'EIO' || code === 'EPIPE') process.exit(0);
+    process.stderr.write(`memvisor: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  };
+  const onSignal = (): void => controller.key({ name: 'ctrl+c' });
+  const onResize = (): void => controller.resize(stdout.columns || 80, stdout.rows || 24);
+
+  stdout.write(ENTER);
+  process.on('exit', restore);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  stdout.on('resize', onResize);
+
+  try {
+    const instance = render(createElement(App, { controller, theme }), {
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: 30,
+    });
+    controller.onQuit = () => instance.unmount();
+    controller.onRepaint = () => {
+      stdout.write('\x1b[H\x1b[2J');
+      instance.clear();
+    };
+    controller.start();
+    await instance.waitUntilExit();
+  } finally {
+    controller.stop();
+    stdout.off('resize', onResize);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
+    process.off('exit', restore);
+    restore();
+  }
+}

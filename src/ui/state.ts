@@ -1,0 +1,70 @@
+/** The dashboard's own state, apart from the host: which screen, overlay, selection, layouts, delay. */
+import type { FormState, MenuState } from './forms.ts';
+import type { Context } from './keys.ts';
+import type { EsxLayout } from './render/esxtop.ts';
+import type { XenLayout } from './render/xentop.ts';
+
+export type Screen = 'esxtop' | 'xentop' | 'host' | 'events' | 'detail';
+export type TableScreen = 'esxtop' | 'xentop';
+
+export interface CommandLineState {
+  readonly text: string;
+  readonly cursor: number;
+  /** Completions to show above the line. */
+  readonly candidates: readonly string[];
+  readonly error?: string;
+  /** Where Up/Down are in the history (null: editing a new line). */
+  readonly historyIndex: number | null;
+  /** The line being typed before history browsing began. */
+  readonly draft: string;
+}
+
+export interface PromptState {
+  readonly label: string;
+  readonly value: string;
+  readonly purpose: 'esxDelay' | 'xenDelay' | 'resize';
+  readonly guest?: string;
+  readonly workload?: string;
+  readonly error?: string;
+}
+
+export type Overlay =
+  | { readonly kind: 'help'; readonly scroll: number }
+  | { readonly kind: 'fields' }
+  | { readonly kind: 'order' }
+  | { readonly kind: 'prompt'; readonly prompt: PromptState }
+  | { readonly kind: 'command'; readonly line: CommandLineState }
+  | { readonly kind: 'form'; readonly form: FormState }
+  | { readonly kind: 'menu'; readonly menu: MenuState }
+  | { readonly kind: 'confirm'; readonly question: string; readonly command: string };
+
+export interface Message {
+  readonly text: string;
+  readonly kind: 'info' | 'ok' | 'error';
+}
+
+export interface UiState {
+  readonly screen: Screen;
+  /** The table screen Esc goes back to. */
+  readonly table: TableScreen;
+  readonly overlay: Overlay | null;
+  readonly selectedGid: number | null;
+  /** First guest row shown on the esxtop table, and first domain on xentop's. */
+  readonly esxTop: number;
+  readonly xenTop: number;
+  /** Columns scrolled off to the left on the esxtop table. */
+  readonly hscroll: number;
+  readonly esx: EsxLayout;
+  readonly xen: XenLayout;
+  /** Seconds between screen updates. */
+  readonly delay: number;
+  readonly message: Message | null;
+  /** Event log lines scrolled back from the newest (0: follow the newest). */
+  readonly eventsBack: number;
+}
+
+/** Where keys are looked up for this state. */
+export function keyContext(ui: UiState): Context {
+  if (!ui.overlay) return ui.screen;
+  return ui.overlay.kind;
+}

@@ -1,0 +1,797 @@
+/**
+ * Each reclamation mechanism on its own, with a precise assertion about what it did to the pages:
+ * sharing, COW, zero pages, balloon, host swap for guests without a balloon driver, compression,
+ * victim policies, tmem pools, self-ballooning, and double paging.
+ */
+
+import fc from 'fast-check';
+import { compressSync } from 'lz4-napi';
+import { describe, expect, it } from 'vitest';
+import { VICTIM_POLICIES } from '../../src/engine/config.ts';
+import { FrameKind, FramePool } from '../../src/engine/framepool.ts';
+import { type FaultHandler, Guest, PageState } from '../../src/engine/guest.ts';
+import { GpnUse } from '../../src/engine/guestos.ts';
+import type { Host } from '../../src/engine/host.ts';
+import { OP_FRAMES } from '../../src/engine/host.ts';
+import type { Machine } from '../../src/engine/machine.ts';
+import { Tmem } from '../../src/engine/reclaim/tmem.ts';
+import { VictimPicker } from '../../src/engine/reclaim/victims.ts';
+import { ZIP_SLOT, ZipCache } from '../../src/engine/reclaim/zipcache.ts';
+import { Rng } from '../../src/engine/rng.ts';
+import { takeSnapshot } from '../../src/engine/snapshot-build.ts';
+import { PAGE_SIZE, round2 } from '../../src/engine/units.ts';
+import {
+  ALL_MECHANISMS,
+  addGuest,
+  checkConservation,
+  checkNoDataLoss,
+  guestConfig,
+  MiB,
+  must,
+  PathProbe,
+  pageOf,
+  placesOf,
+  same,
+  tickUntil,
+  withHost,
+  wl,
+} from './helpers.ts';
+
+const OS_IMAGE_LINUX = 0x1000; // the os-image content seed for linux guests (workloads/index.ts)
+const noFaults: FaultHandler = {
+  fault: () => {
+    throw new Error('no faults in this test');
+  },
+  peek: (_vm, _gpn, into) => into.fill(0),
+};
+
+/** Records the host state and anything else at every reclaim step (10 a tick). */
+function everyStep(host: Host, record: (state: string) => void): void {
+  const r = host.reclaimer;
+  const step = r.step.bind(r);
+  r.step = (dt: number) => {
+    const state = host.state;
+    step(dt);
+    record(state);
+  };
+}
+
+const processOf = (m: Machine, name: string) => {
+  const w = m.workloads.find((x) => x.spec.name === name);
+  if (!w) throw new Error(`${m.name} has no workload ${name}`);
+  return w.process;
+};
+
+// ---- sharing ------------------------------------------------------------------------------------------
+
+describe('page sharing', () => {
+  it.each(['esx', 'ksm'] as const)(
+    '%s: two guests with identical os-image pages end up on the same frames, PSHARE saving > 0',
+    (sharing) => {
+      withHost({ pages: 128 * MiB, reclaim: { sharing } }, (host) => {
+        const image = wl('os-image', 1024, { writeFraction: 0 });
+        const a = addGuest(host, guestConfig('a', 4096), [{ ...image }]);
+        const b = addGuest(host, guestConfig('b', 4096), [{ ...image }]);
+        for (let i = 0; i < 20; i++) host.tick();
+        checkConservation(host);
+        const pa = processOf(a, 'os-image');
+        const pb = processOf(b, 'os-image');
+        let sameFrame = 0;
+        for (let v = 0; v < 1024; v++) {
+          const ga = pa.pte[v];
+          const gb = pb.pte[v];
+          if (
+            a.vm.pmapState[ga] === PageState.Shared &&
+            b.vm.pmapState[gb] === PageState.Shared &&
+            a.vm.pmapLoc[ga] === b.vm.pmapLoc[gb]
+          ) {
+            sameFrame++;
+            // The one frame holds exactly the image page both loaded.
+            if (v % 97 === 0)
+              expect(same(host.pool.bytes(a.vm.pmapLoc[ga]), pageOf('os', OS_IMAGE_LINUX, v))).toBe(true);
+          }
+        }
+        expect(sameFrame).toBeGreaterThan(900);
+        const s = takeSnapshot(host);
+        expect(s.host.pshare.saving).toBeGreaterThan(3); // at least the 4 MB image, less what is unscanned
+        expect(s.host.pshare.common).toBeLessThan(s.host.pshare.shared);
+        for (const g of s.guests) {
+          expect(g.SHRD).toBeGreaterThan(4);
+          expect(g.SHRDSVD).toBeGreaterThan(0);
+        }
+        // Every shared frame is read-only content both can read back (verified reads).
+        checkNoDataLoss(host);
+      });
+    },
+    30_000,
+  );
+
+  it('a write to a shared page breaks COW: COWH counts it, the writer sees its bytes, the other guest its old ones', () => {
+    withHost({ pages: 128 * MiB, reclaim: { sharing: 'ksm' } }, (host) => {
+      const image = wl('os-image', 512, { writeFraction: 0 });
+      const a = addGuest(host, guestConfig('a', 4096), [{ ...image }]);
+      const b = addGuest(host, guestConfig('b', 4096), [{ ...image }]);
+      for (let i = 0; i < 10; i++) host.tick();
+      const pa = processOf(a, 'os-image');
+      const pb = processOf(b, 'os-image');
+      const v = [...Array(512).keys()].find(
+        (x) =>
+          a.vm.pmapState[pa.pte[x]] === PageState.Shared &&
+          a.vm.pmapLoc[pa.pte[x]] === b.vm.pmapLoc[pb.pte[x]] &&
+          host.pool.refcount[a.vm.pmapLoc[pa.pte[x]]] === 2,
+      );
+      if (v === undefined) throw new Error('no image page shared by exactly the two guests');
+      const gpnA = pa.pte[v];
+      const frame = a.vm.pmapLoc[gpnA];
+      const cow0 = a.vm.stats.cowBreaks;
+      const bytes = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+      a.os.write(pa, v, 100, bytes);
+
+      expect(a.vm.stats.cowBreaks).toBe(cow0 + 1);
+      expect(takeSnapshot(host).guests[0].COWH).toBe(round2(a.vm.stats.cowBreaks / 256));
+      expect(a.vm.pmapState[gpnA]).toBe(PageState.Private);
+      expect(a.vm.pmapLoc[gpnA]).not.toBe(frame);
+      expect(b.vm.pmapState[pb.pte[v]]).toBe(PageState.Shared);
+      expect(b.vm.pmapLoc[pb.pte[v]]).toBe(frame);
+      expect(host.pool.refcount[frame]).toBe(1);
+      const original = pageOf('os', OS_IMAGE_LINUX, v);
+      const mine = original.slice();
+      mine.set(bytes, 100);
+      expect(same(a.os.read(pa, v), mine)).toBe(true);
+      expect(same(b.os.read(pb, v), original)).toBe(true);
+      expect(same(host.pool.bytes(frame), original)).toBe(true);
+      checkConservation(host);
+    });
+  });
+
+  it('zero pages map onto one zero frame; writing one gives a zeroed private copy and leaves the frame zero', () => {
+    withHost({ pages: 128 * MiB, reclaim: { sharing: 'ksm' } }, (host) => {
+      const m = addGuest(host, guestConfig('z', 6144, { os: 'windows' }), [wl('boot', 0)]);
+      tickUntil(host, () => m.workloads[0].state === 'done', 30);
+      for (let i = 0; i < 5; i++) host.tick();
+      const zero = host.reclaimer.sharing.zeroFrame;
+      expect(zero).toBeGreaterThanOrEqual(0);
+      expect(host.pool.kind[zero]).toBe(FrameKind.Shared);
+      let zeroPages = 0;
+      const frames = new Set<number>();
+      const page = new Uint8Array(PAGE_SIZE);
+      for (let gpn = 0; gpn < 6144; gpn++) {
+        if (m.os.use[gpn] !== GpnUse.Free) continue;
+        m.vm.peek(gpn, page);
+        if (!page.every((x) => x === 0)) continue;
+        zeroPages++;
+        if (m.vm.pmapState[gpn] === PageState.Shared) frames.add(m.vm.pmapLoc[gpn]);
+      }
+      expect(zeroPages).toBeGreaterThan(3000);
+      expect([...frames]).toEqual([zero]);
+      expect(host.pool.refcount[zero]).toBeGreaterThan(3000);
+      expect(takeSnapshot(host).guests[0].ZERO).toBeGreaterThan(11);
+
+      // A program's first write lands on a zero-shared free page: a zeroed private copy.
+      const probe = new PathProbe(host);
+      const p = m.os.spawn('w', 16);
+      for (let v = 0; v < 16; v++) m.os.write(p, v, 8 * v, new Uint8Array([0xaa, v]));
+      expect(probe.counts.zeroCow).toBe(16);
+      for (let v = 0; v < 16; v++) {
+        const want = new Uint8Array(PAGE_SIZE);
+        want.set([0xaa, v], 8 * v);
+        expect(same(m.os.read(p, v), want)).toBe(true);
+        expect(m.vm.pmapState[p.pte[v]]).toBe(PageState.Private);
+      }
+      expect(host.pool.bytes(zero).every((x) => x === 0)).toBe(true);
+      checkConservation(host);
+    });
+  });
+});
+
+// ---- balloon ---------------------------------------------------------------------------------------------
+
+describe('balloon', () => {
+  it('the guest gives the balloon its free pages first, then clean page cache, then anonymous pages (to its swap)', () => {
+    withHost({ pages: 128 * MiB }, (host) => {
+      const m = addGuest(host, guestConfig('g', 8192, { guestSwapPages: 8192 }));
+      const os = m.os;
+      const p = os.spawn('anon', 2000);
+      for (let v = 0; v < 2000; v++) os.fill(p, v, 'heap', 7);
+      const file = os.openFile('f', 2000, 'text', 9);
+      for (let i = 0; i < 2000; i++) os.readFile(file, i, true);
+      const balloon = (n: number): number[] => {
+        const got: number[] = [];
+        // As the reclaimer does: the host takes the frame behind each page the driver pins.
+        os.inflate(n, (gpn) => {
+          host.reclaimer.dropPage(m.vm, gpn);
+          m.vm.setPage(gpn, PageState.Ballooned, -1);
+          got.push(gpn);
+        });
+        return got;
+      };
+      const view = () => ({
+        free: os.useCount[GpnUse.Free],
+        cache: os.useCount[GpnUse.CacheClean] + os.useCount[GpnUse.CacheDirty],
+        anon: os.useCount[GpnUse.Anon],
+        swap: os.swapSlots.used,
+      });
+      const v0 = view();
+      expect(v0.free).toBe(8192 - os.kernelPages - 4000);
+
+      // 1. Free memory covers it: only free pages go.
+      expect(balloon(1000)).toHaveLength(1000);
+      const v1 = view();
+      expect(v1).toEqual({ ...v0, free: v0.free - 1000 });
+      // 2. Past free memory: clean page cache is dropped next, anonymous memory is untouched.
+      expect(balloon(v1.free + 1000)).toHaveLength(v1.free + 1000);
+      const v2 = view();
+      expect(v2.free).toBe(0);
+      expect(v2.cache).toBe(v1.cache - 1000);
+      expect(v2.anon).toBe(v1.anon);
+      expect(v2.swap).toBe(0);
+      // 3. Past the cache: anonymous pages go to the guest's swap.
+      expect(balloon(v2.cache + 500)).toHaveLength(v2.cache + 500);
+      const v3 = view();
+      expect(v3.cache).toBe(0);
+      expect(v3.anon).toBe(v2.anon - 500);
+      expect(v3.swap).toBe(500);
+      expect(os.balloonPages).toBe(1000 + v1.free + 1000 + v2.cache + 500);
+      checkConservation(host);
+      // Every anonymous page still reads back (the 500 from guest swap, each pushing another one out).
+      for (let v = 0; v < 2000; v++) os.read(p, v);
+      expect(os.stats.swapIns).toBeGreaterThanOrEqual(500);
+    });
+  });
+
+  it('inflates in soft state while a guest without a driver is swapped (also in soft), not ballooned', () => {
+    withHost({ pages: 80 * MiB, seed: 1 }, (host) => {
+      const a = addGuest(host, guestConfig('a', 12288, { guestSwapPages: 12288, shares: 200 }), [
+        wl('java-heap', 9000, { locality: 0.3, workingSet: 0.5 }),
+      ]);
+      const b = addGuest(host, guestConfig('b', 12288, { balloonDriver: false, guestSwapPages: 12288 }), [
+        wl('memhog', 8000, { locality: 0.3, workingSet: 0.5 }),
+      ]);
+      const out = (m: Machine) => host.reclaimer.hostSwap.used(m.vm) + host.reclaimer.zip.usage(m.vm).pages;
+      let aInflatedInSoft = 0;
+      let bSwappedInSoft = 0;
+      let aSwappedInSoft = 0;
+      let before = { ab: 0, aOut: 0, bOut: 0 };
+      const r = host.reclaimer;
+      const step = r.step.bind(r);
+      r.step = (dt: number) => {
+        const state = host.state;
+        before = { ab: a.os.balloonPages, aOut: out(a), bOut: out(b) };
+        step(dt);
+        expect(b.os.balloonPages).toBe(0);
+        if (state !== 'soft') return;
+        if (a.os.balloonPages > before.ab) aInflatedInSoft++;
+        if (out(b) > before.bOut) bSwappedInSoft++;
+        if (out(a) > before.aOut) aSwappedInSoft++;
+      };
+      for (let i = 0; i < 40; i++) {
+        host.tick();
+        checkConservation(host);
+      }
+      const s = takeSnapshot(host);
+      expect(aInflatedInSoft).toBeGreaterThan(0);
+      expect(bSwappedInSoft).toBeGreaterThan(0);
+      // In soft state ESX balloons a guest that has a driver; it does not swap it.
+      expect(aSwappedInSoft).toBe(0);
+      expect(s.guests[1].MCTLSZ).toBe(0);
+      expect(s.guests[1]['MCTL?']).toBe(false);
+      expect((s.guests[1].SWCUR ?? 0) + (s.guests[1].zippedMB ?? 0)).toBeGreaterThan(0);
+      expect(s.guests[0].MCTLSZ).toBeGreaterThan(0);
+      checkNoDataLoss(host);
+    });
+  }, 30_000);
+
+  it('ballooned pages have no frame behind them; after deflation they come back zeroed and hold new data', () => {
+    withHost({ pages: 64 * MiB }, (host) => {
+      const m = addGuest(host, guestConfig('g', 8192, { guestSwapPages: 8192 }), [
+        wl('java-heap', 3000, { locality: 0.6 }),
+      ]);
+      for (let i = 0; i < 3; i++) host.tick();
+      const probe = new PathProbe(host);
+      // A limit well under what it consumes: the balloon inflates even in high state.
+      must(host, { type: 'setLimit', guest: 'g', pages: 4096 });
+      tickUntil(host, () => m.os.balloonPages > 1000, 10);
+      const ballooned = [...Array(8192).keys()].filter((gpn) => m.os.use[gpn] === GpnUse.Balloon);
+      expect(ballooned.length).toBe(m.os.balloonPages);
+      for (const gpn of ballooned) expect(m.vm.pmapState[gpn]).toBe(PageState.Ballooned);
+      checkConservation(host);
+      // Lift the limit and bring back pressure-free memory: the balloon deflates and a new program
+      // gets the returned pages.
+      must(host, { type: 'setLimit', guest: 'g', pages: null });
+      tickUntil(host, () => m.os.balloonPages === 0, 20);
+      must(host, { type: 'startWorkload', guest: 'g', workload: wl('memhog', 3000, { locality: 0 }) });
+      for (let i = 0; i < 3; i++) {
+        host.tick();
+        probe.sync();
+      }
+      expect(probe.counts.balloonReturned).toBeGreaterThan(500);
+      const returned = ballooned.filter((gpn) => m.vm.pmapState[gpn] === PageState.Private);
+      expect(returned.length).toBeGreaterThan(500);
+      checkConservation(host);
+      checkNoDataLoss(host);
+    });
+  });
+});
+
+// ---- liveness ---------------------------------------------------------------------------------------------
+
+describe('liveness', () => {
+  it('the host does not settle in low state with every guest blocked and nothing reclaimed', () => {
+    // Two guests at (or within the dead band of) their targets; the compression cache holds frames that
+    // no guest's consumption counts. Free memory must still come back above the low threshold.
+    withHost({ pages: 64 * MiB, seed: 3 }, (host) => {
+      const a = addGuest(host, guestConfig('a', 12288, { guestSwapPages: 12288 }), [
+        wl('database', 7000, { locality: 0.5, workingSet: 0.5 }),
+      ]);
+      const b = addGuest(host, guestConfig('b', 12288, { balloonDriver: false, guestSwapPages: 12288 }), [
+        wl('java-heap', 9000, { locality: 0.5, workingSet: 0.5 }),
+      ]);
+      let lowTicks = 0;
+      let ops = 0;
+      for (let i = 0; i < 40; i++) {
+        host.tick();
+        if (i < 20) continue;
+        if (host.state === 'low') lowTicks++;
+        ops += a.tick.ops + b.tick.ops;
+      }
+      const k = host.pool.kindCount;
+      const why =
+        `free ${k[FrameKind.Free]}, compression cache ${k[FrameKind.Compressed]} frames, ` +
+        `a ${a.vm.targetPages} target / ${Math.round(a.vm.stateCount[PageState.Private] + a.vm.sharedCharge)} consumed, ` +
+        `b ${b.vm.targetPages} / ${Math.round(b.vm.stateCount[PageState.Private] + b.vm.sharedCharge)}`;
+      expect(lowTicks, `ticks 20-39 in low state (${why})`).toBeLessThan(20);
+      expect(ops, `operations in ticks 20-39 (${why})`).toBeGreaterThan(0);
+    });
+  });
+});
+
+// ---- compression and host swap --------------------------------------------------------------------------
+
+describe('compression', () => {
+  it('stores compressible pages in 2 KiB halves, two to a frame, refuses incompressible ones, and decompresses exactly', () => {
+    const pool = new FramePool(256);
+    const vm = new Guest(1, guestConfig('z', 128), pool, noFaults);
+    const zip = new ZipCache(pool, 0.5); // 64 cache frames
+    zip.attach(vm);
+    const kinds = ['db', 'heap', 'text', 'random'] as const;
+    const originals: Uint8Array[] = [];
+    for (let gpn = 0; gpn < 96; gpn++) {
+      const f = pool.alloc(FrameKind.Private);
+      vm.mapPrivate(gpn, f);
+      const page = pageOf(kinds[gpn % 4], 5, gpn);
+      pool.bytes(f).set(page);
+      originals.push(page);
+    }
+    let stored = 0;
+    for (let gpn = 0; gpn < 96; gpn++) {
+      const kind = kinds[gpn % 4];
+      const packed = compressSync(Buffer.from(originals[gpn])).length;
+      const result = zip.store(vm, gpn);
+      if (kind === 'random') {
+        expect(packed).toBeGreaterThan(ZIP_SLOT);
+        expect(result).toBe('incompressible');
+        expect(vm.pmapState[gpn]).toBe(PageState.Private);
+      } else {
+        expect(packed).toBeLessThanOrEqual(ZIP_SLOT);
+        expect(result).toBe('stored');
+        expect(vm.pmapState[gpn]).toBe(PageState.Compressed);
+        stored++;
+      }
+    }
+    expect(stored).toBe(72);
+    expect(zip.usage(vm).pages).toBe(72);
+    expect(pool.kindCount[FrameKind.Compressed]).toBe(36); // two to a frame
+    expect(pool.kindCount[FrameKind.Private]).toBe(24); // only the random pages keep frames
+    const into = new Uint8Array(PAGE_SIZE);
+    for (let gpn = 0; gpn < 96; gpn++) {
+      if (vm.pmapState[gpn] !== PageState.Compressed) continue;
+      zip.peek(vm, gpn, into);
+      expect(same(into, originals[gpn])).toBe(true);
+    }
+    for (let gpn = 0; gpn < 96; gpn++) {
+      if (vm.pmapState[gpn] !== PageState.Compressed) continue;
+      const f = pool.alloc(FrameKind.Private);
+      zip.load(vm, gpn, f);
+      expect(vm.pmapState[gpn]).toBe(PageState.Private);
+      expect(same(pool.bytes(f), originals[gpn])).toBe(true);
+    }
+    expect(zip.usage(vm).pages).toBe(0);
+    expect(pool.kindCount[FrameKind.Compressed]).toBe(0); // emptied cache frames go back
+  });
+
+  it('a full cache refuses, and the oldest page is the first stored', () => {
+    const pool = new FramePool(64);
+    const vm = new Guest(1, guestConfig('z', 40), pool, noFaults);
+    const zip = new ZipCache(pool, 0.1); // 4 frames: 8 slots
+    zip.attach(vm);
+    for (let gpn = 0; gpn < 10; gpn++) {
+      const f = pool.alloc(FrameKind.Private);
+      vm.mapPrivate(gpn, f);
+      pool.bytes(f).set(pageOf('db', 1, gpn));
+    }
+    for (let gpn = 0; gpn < 8; gpn++) expect(zip.store(vm, gpn)).toBe('stored');
+    expect(zip.hasRoom(vm)).toBe(false);
+    expect(zip.store(vm, 8)).toBe('full');
+    expect(vm.pmapState[8]).toBe(PageState.Private);
+    expect(zip.oldest(vm)).toBe(0);
+  });
+
+  it('under host pressure compressible pages are zipped and every one reads back exactly', () => {
+    withHost({ pages: 64 * MiB, seed: 5 }, (host) => {
+      addGuest(host, guestConfig('a', 10240, { balloonDriver: false }), [
+        wl('database', 7500, { locality: 0.6 }),
+      ]);
+      addGuest(host, guestConfig('b', 10240, { balloonDriver: false }), [
+        wl('java-heap', 7500, { locality: 0.6 }),
+      ]);
+      const probe = new PathProbe(host);
+      let maxZipped = 0;
+      for (let i = 0; i < 30; i++) {
+        host.tick();
+        probe.sync();
+        const s = takeSnapshot(host);
+        for (const g of s.guests) {
+          maxZipped = Math.max(maxZipped, g.zippedMB ?? 0);
+          expect(g.CACHEUSD ?? 0).toBeLessThanOrEqual(g.CACHESZ ?? 0);
+        }
+      }
+      expect(maxZipped).toBeGreaterThan(0);
+      expect(probe.counts.zip).toBeGreaterThan(100);
+      expect(probe.counts.unzip).toBeGreaterThan(10);
+      checkConservation(host);
+      checkNoDataLoss(host);
+    });
+  }, 30_000);
+});
+
+describe('host swap', () => {
+  it('swaps incompressible pages to the swap file and reads them back exactly', () => {
+    withHost({ pages: 64 * MiB, seed: 2 }, (host) => {
+      addGuest(host, guestConfig('a', 10240, { balloonDriver: false }), [
+        wl('memhog', 7000, { locality: 0.5 }),
+      ]);
+      addGuest(host, guestConfig('b', 10240, { balloonDriver: false }), [
+        wl('memhog', 7000, { locality: 0.5 }),
+      ]);
+      const probe = new PathProbe(host);
+      let swapped = 0;
+      for (let i = 0; i < 25; i++) {
+        host.tick();
+        probe.sync();
+        for (const m of host.machines) swapped = Math.max(swapped, host.reclaimer.hostSwap.used(m.vm));
+      }
+      expect(swapped).toBeGreaterThan(500);
+      expect(probe.counts.hostSwapOut).toBeGreaterThan(500);
+      expect(probe.counts.hostSwapIn).toBeGreaterThan(50);
+      expect(probe.counts.zip).toBe(0); // memhog pages never fit in 2 KiB
+      checkConservation(host);
+      checkNoDataLoss(host);
+    });
+  }, 30_000);
+});
+
+// ---- victims ----------------------------------------------------------------------------------------------
+
+describe('victim policies', () => {
+  /** A pmap with pages in every state, random referenced/written bits, ages and last uses (plain data). */
+  const pmapArb = fc.record({
+    states: fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 8, maxLength: 200 }),
+    bits: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 200, maxLength: 200 }),
+    ages: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 200, maxLength: 200 }),
+    lastUse: fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 200, maxLength: 200 }),
+    n: fc.integer({ min: 1, max: 250 }),
+    tick: fc.integer({ min: 0, max: 30 }),
+    seed: fc.integer(),
+  });
+  type PmapSpec = typeof pmapArb extends fc.Arbitrary<infer T> ? T : never;
+  const guestOf = (r: PmapSpec): Guest => {
+    const pool = new FramePool(512);
+    const vm = new Guest(1, guestConfig('v', r.states.length), pool, noFaults);
+    r.states.forEach((s, gpn) => {
+      if (s === PageState.Private) vm.mapPrivate(gpn, pool.alloc(FrameKind.Private));
+      else if (s !== PageState.Untouched) vm.setPage(gpn, s as PageState, gpn);
+      vm.accessed[gpn] = r.bits[gpn];
+      vm.age[gpn] = r.ages[gpn];
+      vm.lastUse[gpn] = Math.min(r.lastUse[gpn], r.tick);
+    });
+    return vm;
+  };
+
+  it.each(VICTIM_POLICIES)(
+    '%s picks only private pages, no page twice, as many as asked while there are any',
+    (policy) => {
+      fc.assert(
+        fc.property(pmapArb, (spec) => {
+          const { n, tick, seed } = spec;
+          const vm = guestOf(spec);
+          const picker = new VictimPicker(policy, new Rng(seed));
+          picker.age(vm, tick);
+          const privateCount = vm.stateCount[PageState.Private];
+          const picked = picker.pick(vm, n, tick);
+          for (const gpn of picked) expect(vm.pmapState[gpn], `gpn ${gpn}`).toBe(PageState.Private);
+          expect(new Set(picked).size, `duplicates in ${picked.join(',')}`).toBe(picked.length);
+          expect(picked.length).toBeLessThanOrEqual(n);
+          // Every policy but random walks the whole pmap: it finds min(n, private) pages.
+          if (policy !== 'random') expect(picked.length).toBe(Math.min(n, privateCount));
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
+
+  /** A guest of `n` private pages with the given accessed bits. */
+  function privateGuest(bits: number[]): Guest {
+    const pool = new FramePool(bits.length + 8);
+    const vm = new Guest(1, guestConfig('v', bits.length), pool, noFaults);
+    bits.forEach((b, gpn) => {
+      vm.mapPrivate(gpn, pool.alloc(FrameKind.Private));
+      vm.accessed[gpn] = b;
+    });
+    return vm;
+  }
+
+  it('fifo picks the pages mapped longest ago', () => {
+    const pool = new FramePool(32);
+    const vm = new Guest(1, guestConfig('v', 16), pool, noFaults);
+    for (const gpn of [5, 3, 9, 1, 0, 7]) vm.mapPrivate(gpn, pool.alloc(FrameKind.Private));
+    expect(new VictimPicker('fifo', new Rng(1)).pick(vm, 3, 0)).toEqual([5, 3, 9]);
+  });
+
+  it('nru takes not-referenced clean pages first, then not-referenced dirty, then referenced', () => {
+    // bit 0 referenced, bit 1 written: classes 0 (00), 1 (10 = written only), 2 (01), 3 (11).
+    const vm = privateGuest([3, 1, 2, 0, 3, 0, 2, 1]);
+    expect(new VictimPicker('nru', new Rng(1)).pick(vm, 2, 0).sort()).toEqual([3, 5]);
+    expect(new VictimPicker('nru', new Rng(1)).pick(vm, 4, 0).sort()).toEqual([2, 3, 5, 6]);
+  });
+
+  it('lru takes the pages idle longest; aging takes the lowest age counters', () => {
+    const vm = privateGuest([0, 0, 0, 0, 0, 0]);
+    [10, 0, 9, 2, 10, 1].forEach((t, gpn) => {
+      vm.lastUse[gpn] = t;
+    });
+    expect(new VictimPicker('lru', new Rng(1)).pick(vm, 3, 10).sort()).toEqual([1, 3, 5]);
+    const aged = privateGuest([0, 0, 0, 0, 0, 0]);
+    [200, 0, 100, 3, 250, 20].forEach((a, gpn) => {
+      aged.age[gpn] = a;
+    });
+    expect(new VictimPicker('aging', new Rng(1)).pick(aged, 2, 0).sort()).toEqual([1, 3]);
+  });
+
+  it('clock gives referenced pages a second chance: their bit is cleared and they are passed over first', () => {
+    const vm = privateGuest([1, 1, 0, 1, 0]);
+    const picker = new VictimPicker('clock', new Rng(1));
+    expect(picker.pick(vm, 2, 0).sort()).toEqual([2, 4]);
+    // The hand cleared the referenced bits of the pages it passed.
+    expect([vm.accessed[0] & 1, vm.accessed[1] & 1, vm.accessed[3] & 1]).toEqual([0, 0, 0]);
+  });
+});
+
+// ---- tmem ---------------------------------------------------------------------------------------------------
+
+describe('tmem', () => {
+  const setup = (reserve = 0) => {
+    const pool = new FramePool(64);
+    const vm = new Guest(7, guestConfig('t', 64), pool, noFaults);
+    return { pool, vm, tmem: new Tmem(pool, () => reserve) };
+  };
+  const priv = { kind: 'private', gid: 7 } as const;
+
+  it('an ephemeral get after a put returns the bytes, once (gets are exclusive)', () => {
+    const { pool, vm, tmem } = setup();
+    const page = pageOf('text', 3, 1);
+    expect(tmem.putEphemeral(vm, priv, 42, page)).toBe(true);
+    expect(pool.kindCount[FrameKind.Tmem]).toBe(1);
+    const into = new Uint8Array(PAGE_SIZE);
+    expect(tmem.getEphemeral(vm, priv, 42, into)).toBe(true);
+    expect(same(into, page)).toBe(true);
+    expect(tmem.getEphemeral(vm, priv, 42, into)).toBe(false);
+    expect(pool.kindCount[FrameKind.Tmem]).toBe(0);
+    const s = tmem.statsOf(7);
+    expect([s.ephPuts, s.succEphGets, s.failedEphGets, s.ephPages]).toEqual([1, 1, 1, 0]);
+  });
+
+  it('a put copies: later changes to the source do not reach the pool', () => {
+    const { vm, tmem } = setup();
+    const page = pageOf('db', 1, 1);
+    const keep = page.slice();
+    tmem.putEphemeral(vm, priv, 1, page);
+    tmem.putPersistent(vm, 2, page);
+    page.fill(0x55);
+    const into = new Uint8Array(PAGE_SIZE);
+    expect(tmem.getEphemeral(vm, priv, 1, into) && same(into, keep)).toBe(true);
+    expect(tmem.getPersistent(vm, 2, into) && same(into, keep)).toBe(true);
+  });
+
+  it('a dropped ephemeral page misses and its frame goes back to the host; oldest go first', () => {
+    const { pool, vm, tmem } = setup();
+    for (let k = 0; k < 5; k++) tmem.putEphemeral(vm, priv, k, pageOf('text', 1, k));
+    expect(tmem.dropEphemeral(2)).toBe(2);
+    expect(pool.kindCount[FrameKind.Tmem]).toBe(3);
+    const into = new Uint8Array(PAGE_SIZE);
+    expect(tmem.getEphemeral(vm, priv, 0, into)).toBe(false);
+    expect(tmem.getEphemeral(vm, priv, 1, into)).toBe(false);
+    expect(tmem.getEphemeral(vm, priv, 2, into)).toBe(true);
+    expect(same(into, pageOf('text', 1, 2))).toBe(true);
+    expect(tmem.statsOf(7).ephPages).toBe(2);
+  });
+
+  it('a persistent get always succeeds after a put, whatever ephemeral pages are dropped', () => {
+    const { vm, tmem } = setup();
+    for (let k = 0; k < 10; k++) expect(tmem.putPersistent(vm, k, pageOf('heap', 2, k))).toBe(true);
+    for (let k = 0; k < 10; k++) tmem.putEphemeral(vm, priv, k, pageOf('text', 2, k));
+    tmem.dropEphemeral(1000);
+    const into = new Uint8Array(PAGE_SIZE);
+    for (let k = 9; k >= 0; k--) {
+      expect(tmem.getPersistent(vm, k, into)).toBe(true);
+      expect(same(into, pageOf('heap', 2, k))).toBe(true);
+    }
+    expect(tmem.statsOf(7).succPersGets).toBe(10);
+    expect(tmem.statsOf(7).persPages).toBe(0);
+  });
+
+  it('flush removes a page from either pool; a put over a key replaces it', () => {
+    const { pool, vm, tmem } = setup();
+    tmem.putEphemeral(vm, priv, 1, pageOf('text', 1, 1));
+    tmem.putPersistent(vm, 1, pageOf('heap', 1, 1));
+    tmem.flush(vm, priv, 1, false);
+    tmem.flush(vm, priv, 1, true);
+    const into = new Uint8Array(PAGE_SIZE);
+    expect(tmem.getEphemeral(vm, priv, 1, into)).toBe(false);
+    expect(tmem.getPersistent(vm, 1, into)).toBe(false);
+    expect(tmem.statsOf(7).flushes).toBe(2);
+    expect(pool.kindCount[FrameKind.Tmem]).toBe(0);
+    tmem.putPersistent(vm, 3, pageOf('heap', 1, 3));
+    tmem.putPersistent(vm, 3, pageOf('heap', 1, 4));
+    expect(pool.kindCount[FrameKind.Tmem]).toBe(1);
+    expect(tmem.getPersistent(vm, 3, into) && same(into, pageOf('heap', 1, 4))).toBe(true);
+  });
+
+  it('uses only fallow memory: puts fail once free frames reach the reserve', () => {
+    const { pool, vm, tmem } = setup(60);
+    let ok = 0;
+    for (let k = 0; k < 10; k++) if (tmem.putPersistent(vm, k, pageOf('heap', 1, k))) ok++;
+    expect(ok).toBe(4);
+    expect(pool.freeFrames).toBe(60);
+    expect(tmem.putEphemeral(vm, priv, 1, pageOf('text', 1, 1))).toBe(false);
+    expect(tmem.statsOf(7).failedPersPuts).toBe(6);
+    expect(tmem.statsOf(7).failedEphPuts).toBe(1);
+  });
+
+  it('in a guest: cleancache and frontswap gets hand back exactly what was put', () => {
+    withHost({ pages: 96 * MiB, reclaim: { ...ALL_MECHANISMS } }, (host) => {
+      const m = addGuest(
+        host,
+        guestConfig('t', 2048 + 1536, { balloonDriver: false, guestSwapPages: 8192 }),
+        [wl('file-copy', 3072), wl('database', 2048, { workingSet: 0.6, locality: 0.5 })],
+      );
+      const probe = new PathProbe(host);
+      for (let i = 0; i < 8; i++) {
+        host.tick();
+        probe.sync();
+        checkConservation(host);
+      }
+      const g = takeSnapshot(host).guests[0];
+      expect(g['Succ eph gets']).toBeGreaterThan(100);
+      expect(g['Succ pers gets']).toBeGreaterThan(10);
+      expect(probe.counts.fileChecks).toBeGreaterThan(1000);
+      expect(placesOf(host, m, processOf(m, 'database').pid).frontswap).toBeGreaterThan(0);
+      checkNoDataLoss(host);
+    });
+  }, 30_000);
+});
+
+// ---- self-ballooning --------------------------------------------------------------------------------------
+
+describe('self-balloon', () => {
+  it('moves the balloon target a quarter of the way to memsz - Committed_AS - reserve each step', () => {
+    withHost({ pages: 128 * MiB, personality: 'xen-tmem' }, (host) => {
+      const m = addGuest(host, guestConfig('x', 16384, { guestSwapPages: 8192 }), [wl('idle', 512)]);
+      const memsz = 16384;
+      const max = Math.floor(memsz * host.reclaimer.config.balloonMaxFraction);
+      const want = () =>
+        Math.max(0, Math.min(max, memsz - m.os.committedPages - Math.max(4096, memsz * 0.05)));
+      let steps = 0;
+      let prev = 0;
+      everyStep(host, () => {
+        const target = host.reclaimer.plan(m.vm).balloonTarget;
+        expect(target).toBe(Math.round(prev + (want() - prev) / 4));
+        prev = target;
+        steps++;
+      });
+      for (let i = 0; i < 4; i++) host.tick();
+      expect(steps).toBe(40);
+      expect(Math.abs(prev - want())).toBeLessThanOrEqual(2);
+      expect(want()).toBe(memsz - (m.os.kernelPages + 512) - 4096);
+      const s = takeSnapshot(host).guests[0];
+      expect(s.MCTLTGT).toBeCloseTo(prev / 256, 1);
+      expect(s.MCTLSZ).toBeCloseTo(prev / 256, 0);
+      // Committed_AS rises by 6000 pages: the target follows it down.
+      const before = want();
+      must(host, { type: 'startWorkload', guest: 'x', workload: wl('idle', 6000, { name: 'more' }) });
+      expect(want()).toBe(before - 6000);
+      for (let i = 0; i < 4; i++) host.tick();
+      expect(Math.abs(prev - want())).toBeLessThanOrEqual(2);
+      checkConservation(host);
+      checkNoDataLoss(host);
+    });
+  });
+});
+
+// ---- guest swap of host-reclaimed pages -------------------------------------------------------------------
+
+describe('double paging', () => {
+  it('a guest paging out pages the host has swapped or compressed reads them back first: counted, data intact', () => {
+    withHost({ pages: 64 * MiB, seed: 4 }, (host) => {
+      const m = addGuest(host, guestConfig('d', 6144, { balloonDriver: false, guestSwapPages: 8192 }), [
+        wl('idle', 3900),
+      ]);
+      tickUntil(host, () => !m.workloads[0].runnable, 10);
+      must(host, { type: 'setLimit', guest: 'd', pages: 2600 });
+      tickUntil(
+        host,
+        () => host.reclaimer.hostSwap.used(m.vm) + host.reclaimer.zip.usage(m.vm).pages > 2000,
+        10,
+      );
+      must(host, { type: 'setLimit', guest: 'd', pages: null });
+      // A second program needs the guest's memory: the guest pages the idle program out.
+      must(host, {
+        type: 'startWorkload',
+        guest: 'd',
+        workload: wl('java-heap', 1500, { name: 'new', locality: 0 }),
+      });
+      for (let i = 0; i < 5; i++) host.tick();
+      expect(m.vm.stats.doublePaging).toBeGreaterThan(100);
+      expect(m.os.stats.swapOuts).toBeGreaterThan(100);
+      checkConservation(host);
+      checkNoDataLoss(host);
+    });
+  });
+
+  it('an operation the host admits with OP_FRAMES free frames never runs the host out of frames', () => {
+    // The guest's anonymous pages are all host-swapped or compressed; its free list is empty; the host
+    // has just what Host.mayRun asks of it. The guest's next allocation makes it reclaim 32 pages, and
+    // each must be read back from host swap into a frame before it can go to guest swap.
+    withHost({ pages: 64 * MiB, seed: 4 }, (host) => {
+      // An idle program a little larger than the guest: the guest has already paged some of it out and
+      // has no free page left.
+      const m = addGuest(host, guestConfig('d', 6144, { balloonDriver: false, guestSwapPages: 8192 }), [
+        wl('idle', 6144 - 2048 + 64),
+      ]);
+      tickUntil(host, () => !m.workloads[0].runnable, 10);
+      must(host, { type: 'setLimit', guest: 'd', pages: 300 });
+      const out = () => host.reclaimer.hostSwap.used(m.vm) + host.reclaimer.zip.usage(m.vm).pages;
+      tickUntil(host, () => out() > 5500, 20);
+      expect(m.os.freePages).toBe(0);
+      // Something else takes the host's memory down to what one operation is promised.
+      const taken: number[] = [];
+      while (host.pool.freeFrames > OP_FRAMES) taken.push(host.pool.alloc(FrameKind.Overhead));
+      must(host, { type: 'startWorkload', guest: 'd', workload: wl('memhog', 64, { name: 'new' }) });
+      expect(() => host.tick()).not.toThrow();
+      for (const f of taken) host.pool.release(f);
+      host.tick();
+      checkNoDataLoss(host);
+    });
+  });
+
+  it('inflating a balloon over host-swapped memory never runs the host out of frames', () => {
+    // The guest's memory went to host swap before its balloon driver loaded. Now the balloon must take
+    // memory and the guest finds it by paging out anonymous pages, each read back from host swap first.
+    withHost({ pages: 64 * MiB, seed: 4 }, (host) => {
+      const m = addGuest(host, guestConfig('d', 6144, { balloonDriver: false, guestSwapPages: 8192 }), [
+        wl('idle', 6144 - 2048 + 64),
+      ]);
+      tickUntil(host, () => !m.workloads[0].runnable, 10);
+      must(host, { type: 'setLimit', guest: 'd', pages: 2500 });
+      tickUntil(host, () => host.reclaimer.hostSwap.used(m.vm) > 2000, 20);
+      m.vm.config = { ...m.vm.config, balloonDriver: true };
+      must(host, { type: 'setLimit', guest: 'd', pages: 300 });
+      // Other guests hold most of the host: 200 frames are left, far more than one operation needs.
+      const taken: number[] = [];
+      while (host.pool.freeFrames > 200) taken.push(host.pool.alloc(FrameKind.Overhead));
+      expect(() => host.tick()).not.toThrow();
+      for (const f of taken) host.pool.release(f);
+      host.tick();
+      checkNoDataLoss(host);
+    });
+  });
+});

@@ -1,0 +1,224 @@
+import { describe, expect, it } from 'vitest';
+import { History } from '../../src/ui/history.ts';
+import { KEYS } from '../../src/ui/keys.ts';
+import { brailleArea, chartBlock } from '../../src/ui/render/braille.ts';
+import { detailPane } from '../../src/ui/render/detail.ts';
+import { DEFAULT_ESX_LAYOUT } from '../../src/ui/render/esxtop.ts';
+import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../src/ui/render/gauge.ts';
+import { hostPane } from '../../src/ui/render/host.ts';
+import { eventLines, eventsPane, fieldsPane, helpLines } from '../../src/ui/render/panels.ts';
+import { renderFrame } from '../../src/ui/render/screen.ts';
+import { clip, line, lineWidth, plain, skip, span, wrap } from '../../src/ui/render/text.ts';
+import { DEFAULT_XEN_LAYOUT } from '../../src/ui/render/xentop.ts';
+import type { UiState } from '../../src/ui/state.ts';
+import { snapshot, text } from './fixtures.ts';
+
+describe('braille chart', () => {
+  it('draws an area, newest sample at the right, two samples a cell', () => {
+    // 4 samples in 2 cells, 1 row (4 dots high): 0 -> bottom dot only, max -> full column.
+    expect(brailleArea([0, 1, 2, 4], 2, 1, { min: 0, max: 4 })).toEqual(['\u28c0\u28fc']);
+    expect(brailleArea([4, 4], 1, 2, { min: 0, max: 4 })).toEqual(['\u28ff', '\u28ff']);
+  });
+
+  it('leaves gaps for missing samples and pads short histories on the left', () => {
+    expect(brailleArea([Number.NaN, 4], 2, 1, { min: 0, max: 4 })).toEqual(['\u2800\u28b8']);
+  });
+
+  it('is exactly width cells by height rows', () => {
+    const rows = brailleArea(
+      Array.from({ length: 500 }, (_, i) => Math.sin(i / 10)),
+      17,
+      3,
+    );
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(r).toHaveLength(17);
+  });
+
+  it('titles a chart with its latest value and scale', () => {
+    const block = chartBlock(
+      { title: 'free', now: '12 MB', values: [1, 2, 3], role: 'memFree', maxLabel: (m) => `max ${m}` },
+      20,
+      2,
+    );
+    expect(text(block)[0]).toBe('free 12 MB     max 3');
+    expect(block).toHaveLength(3);
+  });
+});
+
+describe('free-state gauge and composition', () => {
+  it('spreads the thresholds over the left of the gauge', () => {
+    expect(gaugePosition(0, 6)).toBe(0);
+    expect(gaugePosition(12, 6)).toBeCloseTo(0.6);
+    expect(gaugePosition(100, 6)).toBe(1);
+    expect(gaugePosition(6, 6)).toBeCloseTo(0.3);
+  });
+
+  it('says the state, draws the bar and marks the four thresholds', () => {
+    const s = snapshot({}, { state: 'soft', freeMB: 150 });
+    const lines = text(freeStateGauge(s.host, 42));
+    expect(lines[0]).toBe(
+      'free state SOFT  3.7 % free (150 MB of 4096 MB)   thresholds: high 6%  soft 4%  hard 2%  low 1%',
+    );
+    expect(lines[1]).toMatch(/^\[█+·+\]$/);
+    expect(lines[1]).toHaveLength(42);
+    expect((lines[2].match(/\^/g) ?? []).length).toBe(5);
+    expect(lines[3]).toContain('1%');
+    expect(lines[3]).toContain('6%');
+  });
+
+  it('splits host memory into cells that add up to the width, with a legend', () => {
+    const s = snapshot();
+    const lines = text(stackedBar(hostSegments(s.host), s.host.totalMB, 40));
+    expect(lines[0]).toHaveLength(40);
+    expect(lines.slice(1).join(' ')).toContain('private 1800 MB');
+    expect(lines.slice(1).join(' ')).toContain('free 2048 MB (50%)');
+  });
+});
+
+describe('panes', () => {
+  const h = new History();
+  const s = snapshot();
+  h.record(s);
+  h.record({ ...s, tick: s.tick + 1 });
+
+  it('host pane: gauge, composition and charts, exactly its height', () => {
+    const lines = text(hostPane(s, h, 100, 30));
+    expect(lines).toHaveLength(30);
+    expect(lines[0]).toContain('Host esx');
+    expect(lines.join('\n')).toContain('free state HIGH');
+    expect(lines.join('\n')).toContain('compression cache');
+    expect(lines.join('\n')).toMatch(/throughput .* ops\/s/);
+  });
+
+  it('detail pane: charts, the guest OS view, settings and workloads, narrow and wide', () => {
+    for (const width of [80, 160]) {
+      const lines = text(detailPane(s, s.guests[0], h, width, 40)).join('\n');
+      expect(lines).toContain('vm1');
+      for (const word of ['consumed', 'balloon', 'swapped', 'shared', 'compressed', 'tmem', 'throughput'])
+        expect(lines).toContain(word);
+      expect(lines).toContain('Inside the guest');
+      expect(lines).toContain('page cache');
+      expect(lines).toContain('guest swap 0 MB of 512 MB');
+      expect(lines).toContain('database');
+    }
+    expect(text(detailPane(s, undefined, h, 80, 5))[0]).toContain('gone');
+  });
+
+  it('event log: time, kind, guest and the reason in words, wrapped', () => {
+    const events = [
+      { t: 61, kind: 'state' as const, message: 'free memory 3.9 %: high -> soft (thresholds 6/4/2/1 %)' },
+      {
+        t: 62,
+        kind: 'reclaim' as const,
+        guest: 'vm1',
+        message: 'balloon: target 53 MB because soft state and consumed is over target',
+      },
+    ];
+    const lines = text(eventLines(events, 61));
+    expect(lines[0]).toBe('  0:01:01 state               free memory 3.9 %: high -> soft');
+    expect(lines[1]).toBe(`${' '.repeat(30)}(thresholds 6/4/2/1 %)`);
+    expect(lines[2].startsWith('  0:01:02 reclaim  vm1        balloon:')).toBe(true);
+    const pane = text(eventsPane(events, 60, 3, 0));
+    expect(pane).toHaveLength(3);
+    expect(pane[2]).toContain('over target');
+  });
+
+  it('help lists every binding of the key table', () => {
+    const all = text(helpLines(120)).join('\n');
+    for (const b of KEYS) expect(all).toContain(b.help);
+  });
+
+  it("esxtop's field screen shows the order, hidden groups in lower case", () => {
+    const lines = text(fieldsPane({ ...DEFAULT_ESX_LAYOUT, visible: 'ABD' }, 'fields', 20));
+    expect(lines[0]).toBe('Current Field order: ABcDefghijklmno');
+    expect(lines[2]).toBe('* A:  GID     = Group Id');
+    expect(lines[4]).toBe('  C:  MEMSZ   = MEM Size (MB)');
+  });
+});
+
+describe('frames', () => {
+  const ui: UiState = {
+    screen: 'esxtop',
+    table: 'esxtop',
+    overlay: null,
+    selectedGid: 1,
+    esxTop: 0,
+    xenTop: 0,
+    hscroll: 0,
+    esx: DEFAULT_ESX_LAYOUT,
+    xen: DEFAULT_XEN_LAYOUT,
+    delay: 2,
+    message: null,
+    eventsBack: 0,
+  };
+  const h = new History();
+  h.record(snapshot());
+
+  it('is exactly rows - 1 lines of at most cols cells on every screen, at 80x24 and larger', () => {
+    for (const [cols, rows] of [
+      [80, 24],
+      [160, 45],
+      [40, 8],
+    ]) {
+      for (const screen of ['esxtop', 'xentop', 'host', 'events', 'detail'] as const) {
+        const lines = renderFrame({
+          snap: snapshot(),
+          ui: { ...ui, screen },
+          history: h,
+          events: [],
+          usage: null,
+          cols,
+          rows,
+        });
+        expect(lines, `${screen} ${cols}x${rows}`).toHaveLength(rows - 1);
+        for (const l of lines) expect(lineWidth(l)).toBeLessThanOrEqual(cols);
+      }
+    }
+  });
+
+  it('heads every frame with time, speed, seed, personality and the dashboard cost', () => {
+    const lines = text(
+      renderFrame({
+        snap: snapshot({ paused: true, speed: 10 }),
+        ui,
+        history: h,
+        events: [],
+        usage: { cpu: 1.23, rssMB: 85.4 },
+        cols: 100,
+        rows: 24,
+      }),
+    );
+    expect(lines[0]).toMatch(
+      /^ memvisor {2}t=1:02:05 {2}speed 10x {2}seed 42 {2}esx {3}PAUSED +delay 2s {2}ui 1\.2% cpu 85MB rss $/,
+    );
+    expect(lines[0]).toHaveLength(100);
+    expect(lines[22]).toContain('h help');
+  });
+
+  it('ends the xentop screen with its key line', () => {
+    const lines = text(
+      renderFrame({
+        snap: snapshot(),
+        ui: { ...ui, screen: 'xentop' },
+        history: h,
+        events: [],
+        usage: null,
+        cols: 100,
+        rows: 24,
+      }),
+    );
+    expect(lines[22]).toBe('  Delay  Networks  vBds  Tmem  VCPUs  Repeat header  Sort order  Quit  ');
+    expect(lines[1]).toBe('xentop - 01:02:05   memvisor esx');
+  });
+});
+
+describe('text helpers', () => {
+  it('fits, skips and wraps', () => {
+    const l = line(span('abc', 'title'), 'def');
+    expect(plain(clip(l, 4))).toBe('abcd');
+    expect(plain(clip(l, 8, true))).toBe('abcdef  ');
+    expect(plain(skip(l, 4))).toBe('ef');
+    expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+    expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+});
