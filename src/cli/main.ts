@@ -3,8 +3,8 @@ import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts'
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities } from '../session/compare.ts';
-import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { runDashboard } from '../ui/run.tsx';
+import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { validateFiles } from './validate.ts';
@@ -34,7 +34,8 @@ const personalityArg = (v: string): string => {
   return v;
 };
 const screenArg = (v: string): 'esxtop' | 'xentop' => {
-  if (v !== 'esxtop' && v !== 'xentop') throw new InvalidArgumentError(`"${v}" is not a screen (esxtop, xentop)`);
+  if (v !== 'esxtop' && v !== 'xentop')
+    throw new InvalidArgumentError(`"${v}" is not a screen (esxtop, xentop)`);
   return v;
 };
 const personalityList = (v: string): string[] => v.split(',').map((p) => personalityArg(p.trim()));
@@ -59,11 +60,21 @@ program
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
   .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
   .option('--no-color', 'no colours (also when NO_COLOR is set)')
-  .option('--screen <screen>', "the first screen: esxtop or xentop (default: the personality's own)", screenArg)
+  .option(
+    '--screen <screen>',
+    "the first screen: esxtop or xentop (default: the personality's own)",
+    screenArg,
+  )
   .action(
     async (
       preset: string,
-      opts: { seed?: number; personality?: string; theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
+      opts: {
+        seed?: number;
+        personality?: string;
+        theme: string;
+        color: boolean;
+        screen?: 'esxtop' | 'xentop';
+      },
     ) => {
       const session = openSession(presetPath(preset), opts);
       try {

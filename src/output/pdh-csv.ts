@@ -104,5 +104,5 @@ export function pdhCsv(samples: readonly HostSnapshot[], hostName: string): stri
     }
     return row;
   });
-  return [header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
 }

@@ -3,7 +3,7 @@
  * limit, start a workload, switch to xentop and back, quit; the screen is read after each step. Only
  * generous polling for expected text, no fixed sleeps, so a slow machine makes it slower, not flaky.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
