@@ -43,6 +43,15 @@ export interface GuestStats {
   doublePaging: number;
 }
 
+export const newGuestStats = (): GuestStats => ({
+  cowBreaks: 0,
+  swapIns: 0,
+  swapOuts: 0,
+  zips: 0,
+  unzips: 0,
+  doublePaging: 0,
+});
+
 /**
  * A guest as the hypervisor sees it: its configuration and its pmap (guest physical page -> where the
  * page is), kept in typed arrays. The guest OS inside is modelled in guestos.ts.
@@ -69,14 +78,7 @@ export class Guest {
   /** Frames charged for shared pages (each shared frame split between its mappers), recounted each tick. */
   sharedCharge = 0;
   /** Counters since power-on of what the hypervisor did to this guest's pages. */
-  readonly stats: GuestStats = {
-    cowBreaks: 0,
-    swapIns: 0,
-    swapOuts: 0,
-    zips: 0,
-    unzips: 0,
-    doublePaging: 0,
-  };
+  readonly stats: GuestStats = newGuestStats();
   /** Set while the guest OS reads a page to write it to its own swap: a host swap-in then is double paging. */
   guestPaging = false;
   /** Why the guest was stopped by a host fault (a swap file it cannot read); null while it runs. */

@@ -1,5 +1,5 @@
 import type { WorkloadSpec } from './config.ts';
-import type { Guest, GuestStats } from './guest.ts';
+import { type Guest, type GuestStats, newGuestStats } from './guest.ts';
 import { GuestOomError, type GuestOS, type GuestOsStats } from './guestos.ts';
 import { GuestFaultError, HostOutOfMemoryError } from './reclaim/reclaimer.ts';
 import type { Rng } from './rng.ts';
@@ -14,15 +14,6 @@ export interface TickCounters {
   host: GuestStats;
   os: GuestOsStats;
 }
-
-const zeroHost = (): GuestStats => ({
-  cowBreaks: 0,
-  swapIns: 0,
-  swapOuts: 0,
-  zips: 0,
-  unzips: 0,
-  doublePaging: 0,
-});
 
 function delta<T extends object>(now: T, before: T): T {
   const out = { ...now };
@@ -59,7 +50,7 @@ export class Machine {
     this.sampler = new ActiveSampler(samplePeriod, samplePages);
     this.startupPages = vm.config.memszPages;
     this.before = { host: { ...vm.stats }, os: { ...os.stats } };
-    this.tick = { ops: 0, busy: 0, host: zeroHost(), os: delta(os.stats, os.stats) };
+    this.tick = { ops: 0, busy: 0, host: newGuestStats(), os: delta(os.stats, os.stats) };
   }
 
   /** Starts a tick's counters. */

@@ -5,7 +5,12 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyCommand } from '../../src/engine/apply-command.ts';
 import type { Command } from '../../src/engine/commands.ts';
-import type { OsType, WorkloadSpec, WorkloadType } from '../../src/engine/config.ts';
+import {
+  type OsType,
+  WORKLOAD_TYPES,
+  type WorkloadSpec,
+  type WorkloadType,
+} from '../../src/engine/config.ts';
 import { PageState } from '../../src/engine/guest.ts';
 import type { Host } from '../../src/engine/host.ts';
 import { DataLossError } from '../../src/engine/process.ts';
@@ -32,17 +37,7 @@ writeFileSync(
 
 const GUESTS = ['g0', 'g1', 'g2'];
 const WORKLOADS = ['w0', 'w1', 'w2'];
-const TYPES: WorkloadType[] = [
-  'boot',
-  'os-image',
-  'kernel-compile',
-  'database',
-  'java-heap',
-  'idle',
-  'memhog',
-  'file-copy',
-  'trace',
-];
+const TYPES: WorkloadType[] = [...WORKLOAD_TYPES];
 
 const workloadArb = fc
   .record({

@@ -1,5 +1,5 @@
 import { allocationTargets } from '../targets.ts';
-import { balloonTowardTarget, type Personality } from './personality.ts';
+import { balloonTowardTarget, only, type Personality } from './personality.ts';
 
 /**
  * VMware ESX: shares, reservation and limit with the idle memory tax, working-set sampling,
@@ -12,16 +12,8 @@ export const esx: Personality = {
   summary: 'TPS, balloon, compression, random host swap; shares, reservation, limit, idle tax',
   screen: 'esxtop',
   uses: ['shareScanTime', 'compressionCache'],
-  reclaim: (base) => ({
-    ...base,
-    sharing: 'esx',
-    balloon: true,
-    compression: true,
-    hostSwap: true,
-    victim: 'random',
-    tmem: false,
-    selfBalloon: false,
-  }),
+  reclaim: (base) =>
+    only(base, { sharing: 'esx', balloon: true, compression: true, hostSwap: true, victim: 'random' }),
   targets: allocationTargets,
   balloonTarget: balloonTowardTarget,
   // Swap in hard and low; before that only a guest the balloon cannot shrink (no driver, or stuck).

@@ -1,5 +1,5 @@
 import { allocationTargets } from '../targets.ts';
-import { admitWhenBacked, type Personality, setIf } from './personality.ts';
+import { admitWhenBacked, only, type Personality, setIf } from './personality.ts';
 
 /** Hot-add in steps of 64 MB, as Hyper-V adds memory in blocks. */
 const HOT_ADD_STEP = 16384;
@@ -21,16 +21,7 @@ export function hyperv(buffer: number): Personality {
     summary: 'startup/minimum/maximum, buffer and weight, hot-add up, balloon down; no sharing or host swap',
     screen: 'esxtop',
     uses: ['hypervBuffer'],
-    reclaim: (base) => ({
-      ...base,
-      sharing: 'off',
-      balloon: true,
-      balloonMaxFraction: 1,
-      compression: false,
-      hostSwap: false,
-      tmem: false,
-      selfBalloon: false,
-    }),
+    reclaim: (base) => only(base, { balloon: true, balloonMaxFraction: 1 }),
     targets: allocationTargets,
     balloonTarget: (c) => {
       if (c.state === 'high') return 0;

@@ -1,7 +1,7 @@
 import type { Machine } from '../machine.ts';
 import { allocationTargets } from '../targets.ts';
 import { holds, type MomRule } from './mom.ts';
-import { type Personality, setIf } from './personality.ts';
+import { only, type Personality, setIf } from './personality.ts';
 
 /** MOM evaluates its rules every 10 seconds. */
 const MOM_INTERVAL = 10;
@@ -19,16 +19,13 @@ export function kvm(rules: readonly MomRule[]): Personality {
     summary: 'KSM, MOM rule-driven balloon, host swap by LRU; no compression, shares or reservations',
     screen: 'esxtop',
     uses: ['ksmPagesToScan', 'ksmSleep', 'eviction', 'mom'],
-    reclaim: (base) => ({
-      ...base,
-      sharing: 'ksm',
-      balloon: true,
-      compression: false,
-      hostSwap: true,
-      victim: base.victim === 'random' ? 'lru' : base.victim,
-      tmem: false,
-      selfBalloon: false,
-    }),
+    reclaim: (base) =>
+      only(base, {
+        sharing: 'ksm',
+        balloon: true,
+        hostSwap: true,
+        victim: base.victim === 'random' ? 'lru' : base.victim,
+      }),
     targets: (inputs, available) => allocationTargets(inputs, available, 0),
     balloonTarget: (c) => {
       const last = lastRun.get(c.m);

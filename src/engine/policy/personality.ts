@@ -78,6 +78,18 @@ export function balloonTowardTarget(c: BalloonContext): number {
   return Math.max(0, Math.min(c.max, Math.round(next)));
 }
 
+/** The base settings with only the named mechanisms on: what a product does not name, it lacks. */
+export const only = (base: ReclaimConfig, on: Partial<ReclaimConfig>): ReclaimConfig => ({
+  ...base,
+  sharing: 'off',
+  balloon: false,
+  compression: false,
+  hostSwap: false,
+  tmem: false,
+  selfBalloon: false,
+  ...on,
+});
+
 /** Names a setting that differs from its default, for the unused-settings warning. */
 export const setIf = (cond: boolean, name: string): string[] => (cond ? [name] : []);
 

@@ -1,5 +1,5 @@
 import { allocationTargets } from '../targets.ts';
-import type { Personality } from './personality.ts';
+import { only, type Personality } from './personality.ts';
 
 /**
  * Parallels Server Bare Metal / Virtuozzo: containers and VMs with a guarantee (the reservation here),
@@ -13,16 +13,8 @@ export const psbm: Personality = {
   summary: 'guarantee, limit, priority, node limit; compression and swap with a chosen eviction; no balloon',
   screen: 'esxtop',
   uses: ['eviction', 'compressionCache', 'nodeLimit'],
-  reclaim: (base) => ({
-    ...base,
-    sharing: 'off',
-    balloon: false,
-    compression: true,
-    hostSwap: true,
-    victim: base.victim === 'random' ? 'lru' : base.victim,
-    tmem: false,
-    selfBalloon: false,
-  }),
+  reclaim: (base) =>
+    only(base, { compression: true, hostSwap: true, victim: base.victim === 'random' ? 'lru' : base.victim }),
   targets: (inputs, available) => allocationTargets(inputs, available, 0),
   balloonTarget: () => 0,
   swapNow: (c) => c.state !== 'high' || c.overLimit,

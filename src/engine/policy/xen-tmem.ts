@@ -1,5 +1,5 @@
 import { allocationTargets } from '../targets.ts';
-import { admitWhenBacked, type Personality, setIf } from './personality.ts';
+import { admitWhenBacked, only, type Personality, setIf } from './personality.ts';
 
 /**
  * Xen with transcendent memory: every guest balloons itself toward its Committed_AS (self-ballooning)
@@ -12,15 +12,7 @@ export const xenTmem: Personality = {
   summary: 'self-ballooning from Committed_AS, tmem cleancache and frontswap; no host swap',
   screen: 'xentop',
   uses: [],
-  reclaim: (base) => ({
-    ...base,
-    sharing: 'off',
-    balloon: true,
-    compression: false,
-    hostSwap: false,
-    tmem: true,
-    selfBalloon: true,
-  }),
+  reclaim: (base) => only(base, { balloon: true, tmem: true, selfBalloon: true }),
   targets: allocationTargets,
   balloonTarget: (c) => selfBalloonTarget(c.m.vm.config.memszPages, c.m.os.committedPages, c.max, c.current),
   swapNow: () => false,

@@ -1,5 +1,5 @@
 import type { TargetInput } from '../targets.ts';
-import { admitWhenBacked, type Personality, setIf } from './personality.ts';
+import { admitWhenBacked, only, type Personality, setIf } from './personality.ts';
 
 /**
  * Citrix XenServer: ballooning only. Each guest has a dynamic minimum (its reservation here) and a
@@ -12,16 +12,7 @@ export const xenserver: Personality = {
   summary: 'balloon only, DMC between dynamic min and max; no sharing, compression or host swap',
   screen: 'xentop',
   uses: [],
-  reclaim: (base) => ({
-    ...base,
-    sharing: 'off',
-    balloon: true,
-    balloonMaxFraction: 1,
-    compression: false,
-    hostSwap: false,
-    tmem: false,
-    selfBalloon: false,
-  }),
+  reclaim: (base) => only(base, { balloon: true, balloonMaxFraction: 1 }),
   targets: dmcTargets,
   // The balloon holds whatever is above the guest's DMC target: memsz - target.
   balloonTarget: (c) => {

@@ -30,13 +30,8 @@ export class AnonWorkload extends Workload {
   private readonly record: Uint8Array;
   private seq = 0;
 
-  constructor(
-    spec: WorkloadSpec,
-    os: GuestOS,
-    rng: Rng,
-    private readonly seed: number,
-  ) {
-    super(spec, os, rng);
+  constructor(spec: WorkloadSpec, os: GuestOS, rng: Rng, seed: number) {
+    super(spec, os, rng, seed);
     this.profile = PROFILES[spec.type as keyof typeof PROFILES];
     this.record = new Uint8Array(this.profile.recordBytes);
   }
@@ -67,15 +62,6 @@ export class AnonWorkload extends Workload {
 export class IdleWorkload extends Workload {
   private next = 0;
 
-  constructor(
-    spec: WorkloadSpec,
-    os: GuestOS,
-    rng: Rng,
-    private readonly seed: number,
-  ) {
-    super(spec, os, rng);
-  }
-
   override get runnable(): boolean {
     return this.state === 'running' && this.next < this.process.sizePages;
   }
@@ -99,19 +85,10 @@ export class IdleWorkload extends Workload {
 export class OsImageWorkload extends Workload {
   private loaded = 0;
 
-  constructor(
-    spec: WorkloadSpec,
-    os: GuestOS,
-    rng: Rng,
-    private readonly osSeed: number,
-  ) {
-    super(spec, os, rng);
-  }
-
   step(): number {
     const p = this.process;
     if (this.loaded < p.sizePages) {
-      this.os.fill(p, this.loaded++, 'os', this.osSeed);
+      this.os.fill(p, this.loaded++, 'os', this.seed);
       return 10e-6;
     }
     const v = this.pickPage();

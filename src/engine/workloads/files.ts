@@ -20,13 +20,8 @@ export class KernelCompileWorkload extends Workload {
   private readonly record = new Uint8Array(64);
   private seq = 0;
 
-  constructor(
-    spec: WorkloadSpec,
-    os: GuestOS,
-    rng: Rng,
-    private readonly seed: number,
-  ) {
-    super(spec, os, rng);
+  constructor(spec: WorkloadSpec, os: GuestOS, rng: Rng, seed: number) {
+    super(spec, os, rng, seed);
     const [src, obj, anon] = split(spec.sizePages);
     this.os.resize(this.process, anon);
     this.source = os.openFile(`${spec.name}/src`, src, 'text', SOURCE_TREE_SEED);
@@ -96,7 +91,7 @@ export class FileCopyWorkload extends Workload {
   private readonly buffer = new Uint8Array(4096);
 
   constructor(spec: WorkloadSpec, os: GuestOS, rng: Rng, seed: number) {
-    super(spec, os, rng);
+    super(spec, os, rng, seed);
     this.os.resize(this.process, 1);
     this.from = os.openFile(`${spec.name}/from`, spec.sizePages, 'text', seed);
     this.to = os.openFile(`${spec.name}/to`, spec.sizePages, 'text', seed + 1);

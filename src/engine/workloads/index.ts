@@ -29,7 +29,7 @@ export function createWorkload(
 ): Workload {
   switch (spec.type) {
     case 'boot':
-      return new BootWorkload(spec, os, rng);
+      return new BootWorkload(spec, os, rng, seed);
     case 'os-image':
       return new OsImageWorkload(spec, os, rng, OS_IMAGE_SEEDS[osType]);
     case 'kernel-compile':

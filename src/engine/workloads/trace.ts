@@ -17,7 +17,7 @@ export class TraceWorkload extends Workload {
     rng: Rng,
     private readonly trace: Trace,
   ) {
-    super(spec, os, rng);
+    super(spec, os, rng, 0);
   }
 
   override get runnable(): boolean {

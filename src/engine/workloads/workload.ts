@@ -20,6 +20,8 @@ export abstract class Workload {
     readonly spec: WorkloadSpec,
     protected readonly os: GuestOS,
     protected readonly rng: Rng,
+    /** Makes the program's content its own (or, for an OS image, the same in every guest of that OS). */
+    protected readonly seed: number,
   ) {
     this.process = os.spawn(spec.name, spec.sizePages);
   }
