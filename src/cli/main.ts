@@ -7,6 +7,7 @@ import { runDashboard } from '../ui/run.tsx';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
+import { runRecord } from './record.ts';
 import { validateFiles } from './validate.ts';
 
 /** A user-facing failure: printed as one line, no stack. */
@@ -37,6 +38,14 @@ const screenArg = (v: string): 'esxtop' | 'xentop' => {
   if (v !== 'esxtop' && v !== 'xentop')
     throw new InvalidArgumentError(`"${v}" is not a screen (esxtop, xentop)`);
   return v;
+};
+const sizeArg = (v: string): { cols: number; rows: number } => {
+  const m = /^(\d+)x(\d+)$/.exec(v);
+  const cols = Number(m?.[1]);
+  const rows = Number(m?.[2]);
+  if (!m || cols < 60 || cols > 400 || rows < 16 || rows > 200)
+    throw new InvalidArgumentError(`size must be COLSxROWS, 60x16 to 400x200, such as 120x36, got "${v}"`);
+  return { cols, rows };
 };
 const personalityList = (v: string): string[] => v.split(',').map((p) => personalityArg(p.trim()));
 const seedArg = (v: string): number => {
@@ -91,7 +100,7 @@ program
 
 program
   .command('batch')
-  .description('run headless and print samples (one JSON object a line)')
+  .description('run headless and print samples (JSON lines, esxtop CSV or xentop -b text)')
   .argument('<preset>', 'preset file or name')
   .option('-n, --samples <n>', 'number of samples', positiveInt('-n'), 10)
   .option('-d, --delay <seconds>', 'simulated seconds between samples', positiveNumber('-d'), 5)
@@ -149,8 +158,24 @@ program
   });
 
 program
+  .command('record')
+  .description("record a script against the dashboard as an asciicast v2 file (asciinema's format)")
+  .argument('<script>', 'script file (README: Scripts and recordings)')
+  .option('-o, --output <file>', 'write the recording to a file instead of standard output')
+  .option('--seed <n>', 'random seed (overrides the script and the preset)', seedArg)
+  .option('--size <COLSxROWS>', "terminal size, such as 120x36 (overrides the script's)", sizeArg)
+  .action(
+    async (
+      script: string,
+      opts: { output?: string; seed?: number; size?: { cols: number; rows: number } },
+    ) => {
+      await runRecord(script, opts);
+    },
+  );
+
+program
   .command('validate')
-  .description('check preset files; every problem with file, line, column and field')
+  .description('check preset and script files; every problem with file, line, column and field')
   .argument('<files...>')
   .action((files: string[]) => {
     process.exitCode = validateFiles(files) ? 0 : 1;

@@ -77,6 +77,8 @@ export class Guest {
   targetPages = 0;
   /** Frames charged for shared pages (each shared frame split between its mappers), recounted each tick. */
   sharedCharge = 0;
+  /** Frames of the compression cache holding this guest's pages (host memory used on its behalf). */
+  cacheFrames = 0;
   /** Counters since power-on of what the hypervisor did to this guest's pages. */
   readonly stats: GuestStats = newGuestStats();
   /** Set while the guest OS reads a page to write it to its own swap: a host swap-in then is double paging. */

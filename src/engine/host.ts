@@ -6,7 +6,13 @@ import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { type Personality, personalityOf } from './policy/index.ts';
-import { consumedPages, HostOutOfMemoryError, isOverTarget, Reclaimer } from './reclaim/reclaimer.ts';
+import {
+  consumedPages,
+  GuestFaultError,
+  HostOutOfMemoryError,
+  isOverTarget,
+  Reclaimer,
+} from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
@@ -173,13 +179,10 @@ export class Host {
             this.log('workload', `${w.spec.name} killed by the guest's OOM killer: ${why}`, m.name);
           },
         );
-        if (m.vm.faulted && !m.faultLogged) {
-          m.faultLogged = true;
-          this.log('error', `${m.vm.faulted}; ${m.name} is stopped, its pages are where they were`, m.name);
-        }
       }
       this.updateState();
       this.reclaimer.step(dt / SLICES);
+      this.reportFaults();
       this.updateState();
     }
     this.reclaimer.ageTick();
@@ -189,6 +192,7 @@ export class Host {
       m.endTick();
       m.sampler.advance(dt, m.vm, m.rng);
     }
+    this.reportFaults();
     this.t = round6(this.t + dt);
     this.tickNo++;
     this.updateState();
@@ -198,12 +202,23 @@ export class Host {
     this.afterTick?.();
   }
 
+  /** A guest stopped by a host fault is said once in the event log. */
+  private reportFaults(): void {
+    for (const m of this.machines) {
+      if (!m.vm.faulted || m.faultLogged) continue;
+      m.faultLogged = true;
+      this.log('error', `${m.vm.faulted}; ${m.name} is stopped, its pages are where they were`, m.name);
+    }
+  }
+
   /** The guest's flusher writes back some dirty cache; with no frame to read a swapped page into, later. */
   private flush(m: Machine): void {
+    if (m.vm.faulted) return;
     try {
       m.os.writeback(Math.max(64, Math.ceil(m.os.useCount[GpnUse.CacheDirty] / 8)));
     } catch (err) {
-      if (!(err instanceof HostOutOfMemoryError)) throw err;
+      if (err instanceof GuestFaultError) m.vm.faulted = err.message;
+      else if (!(err instanceof HostOutOfMemoryError)) throw err;
     }
   }
 
@@ -248,9 +263,14 @@ export class Host {
   private setTargets(): void {
     const overhead = this.pool.kindCount[FrameKind.Overhead];
     const nodeLimit = this.config.policy.nodeLimitPages ?? Number.POSITIVE_INFINITY;
-    const available = Math.min(nodeLimit, Math.max(0, this.pool.frameCount - overhead - this.highFrames));
+    // A guest stopped by a fault cannot give anything back: it keeps what it has, the others share the rest.
+    const live = this.machines.filter((m) => !m.vm.faulted);
+    const pinned = this.machines.reduce((a, m) => a + (m.vm.faulted ? consumedPages(m.vm) : 0), 0);
+    const hostAvailable = this.pool.frameCount - overhead - this.highFrames - pinned;
+    const available = Math.min(nodeLimit, Math.max(0, hostAvailable));
+    for (const m of this.machines) if (m.vm.faulted) m.vm.targetPages = Math.ceil(consumedPages(m.vm));
     const targets = this.personality.targets(
-      this.machines.map((m) => ({
+      live.map((m) => ({
         memsz: m.vm.config.memszPages,
         reservation: m.vm.config.reservationPages,
         limit: m.vm.config.limitPages,
@@ -261,7 +281,7 @@ export class Host {
       available,
       this.config.idleTax,
     );
-    this.machines.forEach((m, i) => {
+    live.forEach((m, i) => {
       m.vm.targetPages = targets[i];
     });
   }

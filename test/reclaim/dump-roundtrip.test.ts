@@ -171,7 +171,8 @@ describe('--dump-dir round trip', () => {
             (a, m) => a + m.workloads.filter((w) => m.os.processes.has(w.process.pid)).length,
             0,
           );
-          expect(written.length).toBe(live);
+          expect(written.written.length).toBe(live);
+          expect(written.failed).toEqual([]);
           // Traces against their writes applied to a plain buffer, every other program against its shadow.
           expect(checkDump(host, out, new Set(), (g, w) => images.get(`${g}.${w}`))).toBe(live);
           return at;

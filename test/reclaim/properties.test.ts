@@ -62,7 +62,7 @@ describe('every read returns the last write', () => {
         peeked += r.peeked;
         runs++;
       }),
-      { numRuns: 36, seed: SEED, endOnFailure: true },
+      { numRuns: 26, seed: SEED, endOnFailure: true },
     );
     console.log(
       `bulk: ${runs} runs, ${ticks} ticks, ${reads} verified reads, ${paths.fileChecks} page-cache checks, ` +
@@ -81,7 +81,7 @@ describe('every read returns the last write', () => {
           addPaths(paths, runPlan(plan, { dir }).paths);
         },
       ),
-      { numRuns: 10, seed: SEED + 1, endOnFailure: true },
+      { numRuns: 8, seed: SEED + 1, endOnFailure: true },
     );
     expect(paths.zip + paths.hostSwapOut).toBeGreaterThan(0);
   }, 120_000);
@@ -94,7 +94,7 @@ describe('conservation', () => {
         // runPlan checks conservation after every tick and every command, then once more at the end.
         runPlan(plan, { dir, tailTicks: 2 });
       }),
-      { numRuns: 10, seed: SEED + 2, endOnFailure: true },
+      { numRuns: 8, seed: SEED + 2, endOnFailure: true },
     );
   }, 120_000);
 });

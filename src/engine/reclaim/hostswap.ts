@@ -59,9 +59,20 @@ export class HostSwap {
 
   /** Writes page bytes to a new slot and records `gpn` as swapped there (false: the file is full). */
   store(vm: Guest, gpn: number, bytes: Uint8Array): boolean {
+    const slot = this.write(vm, bytes);
+    if (slot < 0) return false;
+    this.place(vm, gpn, slot);
+    return true;
+  }
+
+  /**
+   * Writes page bytes to a new slot, not yet anyone's: -1 when the file is full; a device error
+   * throws with nothing changed. `place` then records the page there.
+   */
+  write(vm: Guest, bytes: Uint8Array): number {
     const f = this.files.get(vm.gid);
     const slot = f ? f.slots.take() : -1;
-    if (!f || slot < 0) return false;
+    if (!f || slot < 0) return -1;
     try {
       f.store.write(slot, bytes);
     } catch (err) {
@@ -69,9 +80,12 @@ export class HostSwap {
       throw err;
     }
     f.sums[slot] = checksumPage(bytes);
+    return slot;
+  }
+
+  place(vm: Guest, gpn: number, slot: number): void {
     vm.setPage(gpn, PageState.Swapped, slot);
     vm.stats.swapOuts++;
-    return true;
   }
 
   /** The file follows the guest: memsz less reservation, as ESX sizes its swap file. */

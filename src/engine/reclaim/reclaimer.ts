@@ -259,7 +259,8 @@ export class Reclaimer implements FaultHandler {
     const overLimit = c.limitPages === null ? 0 : consumed - c.limitPages;
     const overTarget = consumed - vm.targetPages;
     const pressured = this.ctx.state !== 'high';
-    const band = deadBand(vm);
+    // Below the hard threshold every page over target counts: no dead band.
+    const band = this.ctx.state === 'hard' || this.ctx.state === 'low' ? 0 : deadBand(vm);
     const raw = Math.max(overLimit, pressured ? overTarget : 0);
     const need = raw > band ? raw : 0;
     const max = Math.floor(c.memszPages * this.config.balloonMaxFraction);
@@ -357,7 +358,8 @@ export class Reclaimer implements FaultHandler {
         m.vm.setPage(gpn, PageState.Ballooned, -1);
       });
     } catch (err) {
-      if (!(err instanceof HostOutOfMemoryError)) throw err;
+      if (err instanceof GuestFaultError) m.vm.faulted = err.message;
+      else if (!(err instanceof HostOutOfMemoryError)) throw err;
     }
     return m.os.balloonPages - before;
   }
@@ -376,8 +378,7 @@ export class Reclaimer implements FaultHandler {
       }
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
-      vm.faulted = `host swap failed: ${err.message}`;
-      this.ctx.log('error', `${vm.faulted}; ${vm.name} is stopped, its pages are where they were`, vm.name);
+      vm.faulted = `host swap failed: ${err.message}`; // the host reports it once
     }
   }
 
@@ -395,8 +396,11 @@ export class Reclaimer implements FaultHandler {
     const gpn = this.zip.oldest(vm);
     if (gpn < 0) return;
     this.zip.peek(vm, gpn, this.bounce);
+    // Written first: if the swap file fails, the page is still in the cache.
+    const slot = this.hostSwap.write(vm, this.bounce);
+    if (slot < 0) return;
     this.zip.free(vm, gpn);
-    this.hostSwap.store(vm, gpn, this.bounce);
+    this.hostSwap.place(vm, gpn, slot);
   }
 
   private tmemPort(vm: Guest): TmemPort {
@@ -419,9 +423,9 @@ const deadBand = (vm: Guest): number => Math.max(256, Math.ceil(vm.config.memszP
 export const isOverTarget = (vm: Guest): boolean => consumedPages(vm) - vm.targetPages > deadBand(vm);
 
 /**
- * Host frames a guest consumes: its private frames plus its share of each shared frame it maps
- * (recounted once a tick, see PageSharing.charge).
+ * Host frames a guest consumes: its private frames, its share of each shared frame it maps (recounted
+ * once a tick, see PageSharing.charge) and the compression-cache frames holding its pages.
  */
 export function consumedPages(vm: Guest): number {
-  return vm.stateCount[PageState.Private] + vm.sharedCharge;
+  return vm.stateCount[PageState.Private] + vm.sharedCharge + vm.cacheFrames;
 }

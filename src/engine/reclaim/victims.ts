@@ -62,17 +62,17 @@ export class VictimPicker {
    */
   private byClass(vm: Guest, n: number, tick: number): number[] {
     const size = vm.pmapState.length;
-    const out: number[] = [];
-    for (let accept = 0; accept < 4 && out.length < n; accept++) {
-      for (let steps = 0; steps < size && out.length < n; steps++) {
+    const taken = new Set<number>();
+    for (let accept = 0; accept < 4 && taken.size < n; accept++) {
+      for (let steps = 0; steps < size && taken.size < n; steps++) {
         const gpn = this.hand;
         this.hand = this.hand + 1 >= size ? 0 : this.hand + 1;
-        if (vm.pmapState[gpn] !== PageState.Private) continue;
-        if (this.classOf(vm, gpn, tick) <= accept) out.push(gpn);
+        if (vm.pmapState[gpn] !== PageState.Private || taken.has(gpn)) continue;
+        if (this.classOf(vm, gpn, tick) <= accept) taken.add(gpn);
         else if (this.policy === 'clock') vm.accessed[gpn] &= 2; // second chance used up
       }
     }
-    return out;
+    return [...taken];
   }
 
   private classOf(vm: Guest, gpn: number, tick: number): number {

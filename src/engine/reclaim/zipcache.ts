@@ -74,7 +74,7 @@ export class ZipCache {
     const bytes = this.pool.bytes(frame);
     const packed = compressSync(Buffer.from(bytes.buffer, bytes.byteOffset, PAGE_SIZE));
     if (packed.length > ZIP_SLOT) return 'incompressible';
-    const slot = this.takeSlot(c);
+    const slot = this.takeSlot(vm, c);
     if (slot < 0) return 'full';
     const f = c.frames[slot >> 1];
     this.pool.slabOf(f).set(packed, offsetOf(f) + (slot & 1) * ZIP_SLOT);
@@ -137,9 +137,10 @@ export class ZipCache {
     c.frames[fi] = -1;
     c.empty.push(fi);
     c.live--;
+    vm.cacheFrames--;
   }
 
-  private takeSlot(c: GuestCache): number {
+  private takeSlot(vm: Guest, c: GuestCache): number {
     for (const fi of c.partial) {
       c.partial.delete(fi);
       const half = c.halves[fi] & 1 ? 1 : 0;
@@ -157,6 +158,7 @@ export class ZipCache {
       c.lengths = grow(c.lengths, 2 * c.frames.length);
     } else c.frames[fi] = frame;
     c.live++;
+    vm.cacheFrames++;
     c.halves[fi] = 1;
     c.partial.add(fi);
     return 2 * fi;

@@ -1,0 +1,263 @@
+/**
+ * `memvisor record SCRIPT`: the real dashboard (the same App component, controller and renderers as
+ * `memvisor PRESET`), rendered by Ink into a terminal of the script's size, driven by the script instead of
+ * a person and a clock, written as asciicast v2.
+ *
+ * Nothing in a recording comes from the wall clock or the machine, so the same script and seed give the
+ * same bytes:
+ * - time is the recorder's: it ticks the session itself and stamps each frame with the recorded time of
+ *   the simulated moment (simulated seconds / speed, plus the time held by `hold` steps and typing);
+ * - the screen is refreshed at the script's delay, counted in recorded time, never by a timer (the
+ *   controller's own refresh timer is off);
+ * - the dashboard's own CPU and RSS (pidusage) are not sampled: the header reads `ui -% cpu -MB rss`;
+ * - Ink runs in debug mode, where it writes every frame whole, at once and unthrottled, whatever the CI
+ *   environment variable says (outside debug mode Ink draws only the last frame when CI is set); the
+ *   recorder turns the frames into terminal bytes itself (output/asciicast.ts);
+ * - no saved layout is loaded, the theme is the script's, with 256 colours, as TERM in the header says.
+ * Keystrokes go in as the bytes a terminal sends, through Ink's own input parsing.
+ */
+import { EventEmitter } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { Asciicast, CAST_ENV, ScreenWriter } from '../output/asciicast.ts';
+import { PresetError } from '../scenario/problems.ts';
+import { loadScript, type Script, type ScriptStep } from '../scenario/script.ts';
+import { Session } from '../session/session.ts';
+import { DEFAULT_DELAY } from '../ui/config.ts';
+import { Controller } from '../ui/controller.ts';
+import { DEFAULT_ESX_LAYOUT } from '../ui/render/esxtop.ts';
+import { DEFAULT_XEN_LAYOUT } from '../ui/render/xentop.ts';
+import { loadTheme, themeNames } from '../ui/theme.ts';
+
+export interface RecordOptions {
+  /** Overrides the script's seed (which overrides the preset's). */
+  readonly seed?: number;
+  /** Overrides the script's terminal size. */
+  readonly cols?: number;
+  readonly rows?: number;
+  /** Where a swap file goes, if not where the preset says. */
+  readonly swapDir?: string;
+  /** Called as simulated time passes (for a progress line). */
+  readonly onProgress?: (t: number, duration: number) => void;
+  /** A refused command or a step that could not run; the recording goes on. */
+  readonly warn?: (message: string) => void;
+}
+
+/** Ink's stdout: a terminal of fixed size that hands every frame Ink writes to `onFrame`. */
+class FrameSink extends EventEmitter {
+  readonly isTTY = true;
+  onFrame: ((frame: string) => void) | undefined;
+
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+  ) {
+    super();
+  }
+
+  write(data: string): boolean {
+    this.onFrame?.(data);
+    return true;
+  }
+}
+
+/** Ink's stdin: a terminal in raw mode whose bytes come from the script. */
+class KeyFeed extends EventEmitter {
+  readonly isTTY = true;
+  private pending: string | null = null;
+
+  send(bytes: string): void {
+    this.pending = bytes;
+    this.emit('readable');
+  }
+
+  read(): string | null {
+    const data = this.pending;
+    this.pending = null;
+    return data;
+  }
+
+  setEncoding(): void {}
+  setRawMode(): void {}
+  ref(): void {}
+  unref(): void {}
+  resume(): void {}
+  pause(): void {}
+}
+
+/** Lets React commit and Ink write what the last action changed (and a lone Esc reach the app). */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 2; i++) await new Promise<void>((r) => setImmediate(r));
+};
+
+/** Records `script`; returns the asciicast text. */
+export async function recordScript(script: Script, options: RecordOptions = {}): Promise<string> {
+  process.env.NODE_ENV ??= 'production';
+  const [{ render }, { createElement }, { App }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('../ui/components/App.tsx'),
+  ]);
+  const cols = options.cols ?? script.cols;
+  const rows = options.rows ?? script.rows;
+  const speed = script.speed;
+  const warn = options.warn ?? (() => {});
+  const seed = options.seed ?? script.seed;
+  const session = new Session(script.preset, {
+    ...(seed === undefined ? {} : { seed }),
+    ...(script.personality === undefined ? {} : { personality: script.personality }),
+    ...(options.swapDir === undefined ? {} : { swapDir: options.swapDir }),
+  });
+  for (const w of session.warnings) warn(w);
+  const stdout = new FrameSink(cols, rows);
+  const stdin = new KeyFeed();
+  const stderr = new FrameSink(cols, rows);
+  let instance: { unmount(): void } | undefined;
+  let controller: Controller | undefined;
+  try {
+    // The header's "speed" is the recording's: simulated seconds per recorded second.
+    session.command({ type: 'speed', factor: speed });
+    controller = new Controller(session, {
+      screen: script.screen ?? session.snapshot.screen,
+      layout: {
+        delay: script.delay ?? DEFAULT_DELAY,
+        esxtop: DEFAULT_ESX_LAYOUT,
+        xentop: DEFAULT_XEN_LAYOUT,
+      },
+      cols,
+      rows,
+      clock: false,
+      sampler: false,
+      refreshTimer: false,
+    });
+    const c = controller;
+    const theme = loadTheme(script.theme ?? 'dark', script.color, { level: 2 });
+    const cast = new Asciicast({ width: cols, height: rows, title: script.title, env: CAST_ENV });
+    const screen = new ScreenWriter(cols, rows);
+
+    /** Recorded seconds the simulated clock stood still for (holds, typing). */
+    let held = 0;
+    let now = 0;
+    const recorded = (t: number): number => held + t / speed;
+    let capturing = true;
+    stdout.onFrame = (frame) => {
+      if (capturing) cast.add(now, screen.frame(frame.split('\n')));
+    };
+    let quitAt: ScriptStep | undefined;
+    let current: ScriptStep | undefined;
+    c.onQuit = () => {
+      quitAt = current;
+    };
+    c.onRepaint = () => cast.add(now, screen.repaint());
+
+    cast.add(0, screen.start());
+    instance = render(createElement(App, { controller: c, theme }), {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    });
+    // The first frame, and the input handler attached (React runs effects after the commit).
+    for (let i = 0; i < 10 && stdin.listenerCount('readable') === 0; i++) await settle();
+
+    const fail = (step: ScriptStep, message: string): never => {
+      throw new PresetError([
+        { file: script.file, line: step.line, col: step.col, path: `steps[${step.index}]`, message },
+      ]);
+    };
+    const runStep = async (step: ScriptStep): Promise<void> => {
+      current = step;
+      const a = step.action;
+      if (a.kind === 'caption') cast.add(now, screen.caption(a.text));
+      else if (a.kind === 'hold') {
+        held += a.seconds;
+        now = recorded(step.at);
+      } else if (a.kind === 'command') {
+        const r = session.command(a.command);
+        if (!r.ok) {
+          const text = `${script.file}:${step.line}: ${step.text}: ${r.error}`;
+          session.host.log('error', text);
+          warn(text);
+        }
+      } else {
+        for (const key of a.keys) {
+          stdin.send(key.bytes);
+          await settle();
+          if (quitAt) return;
+          held += script.typing;
+          now = recorded(step.at);
+        }
+        if (session.host.paused) {
+          fail(
+            step,
+            `${step.text}: paused the simulated clock; a recording's clock follows its script (hold 3s holds the picture)`,
+          );
+        }
+        if (session.host.speed !== speed) {
+          fail(
+            step,
+            `${step.text}: changed the speed; a recording's pace is speed: at the top of the script`,
+          );
+        }
+      }
+    };
+
+    const steps = script.steps;
+    let next = 0;
+    let nextRefresh = c.ui.delay * speed;
+    for (;;) {
+      const t = Math.min(steps[next]?.at ?? Number.POSITIVE_INFINITY, nextRefresh, script.duration);
+      session.runUntil(t);
+      now = recorded(t);
+      if (nextRefresh <= t + 1e-9) {
+        c.refresh();
+        await settle();
+        nextRefresh = t + c.ui.delay * speed;
+        options.onProgress?.(t, script.duration);
+      }
+      while (next < steps.length && steps[next].at <= t + 1e-9 && !quitAt) await runStep(steps[next++]);
+      if (quitAt || t >= script.duration - 1e-9) break;
+    }
+    if (quitAt && next < steps.length) {
+      warn(
+        `${script.file}:${quitAt.line}: ${quitAt.text}: the dashboard quit; ` +
+          `the ${steps.length - next} step(s) after it were not recorded`,
+      );
+    }
+    capturing = false;
+    cast.add(now, screen.end());
+    return cast.toString();
+  } finally {
+    stdout.onFrame = undefined;
+    instance?.unmount();
+    controller?.stop();
+    session.close();
+  }
+}
+
+export interface RecordCommandOptions {
+  readonly output?: string;
+  readonly seed?: number;
+  readonly size?: { cols: number; rows: number };
+}
+
+/** The command: loads and checks the script (PresetError lists every problem), records it, writes the file. */
+export async function runRecord(file: string, opts: RecordCommandOptions): Promise<void> {
+  const script = loadScript(file, { themes: themeNames() });
+  const progress = process.stderr.isTTY && opts.output !== undefined;
+  const text = await recordScript(script, {
+    ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    ...(opts.size ? opts.size : {}),
+    warn: (m) => console.error(`warning: ${m}`),
+    ...(progress
+      ? {
+          onProgress: (t: number, duration: number) =>
+            process.stderr.write(`\rrecording ${file}: t=${Math.round(t)}s of ${duration}s`),
+        }
+      : {}),
+  });
+  if (progress) process.stderr.write('\n');
+  if (opts.output === undefined) process.stdout.write(text);
+  else writeFileSync(opts.output, text);
+}
