@@ -384,6 +384,7 @@ export class Reclaimer implements FaultHandler {
 
   /** One page out of its frame: into the compression cache if it shrinks enough, else to the swap file. */
   private evict(vm: Guest, gpn: number): boolean {
+    if (vm.pmapState[gpn] !== PageState.Private) return false;
     if (this.config.compression) {
       if (!this.zip.hasRoom(vm) && this.hostSwap.hasRoom(vm)) this.spillOldest(vm);
       if (this.zip.store(vm, gpn) === 'stored') return true;
