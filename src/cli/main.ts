@@ -3,9 +3,10 @@ import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts'
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities } from '../session/compare.ts';
+import { CompareSession } from '../session/compare-session.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
-import { openSession } from './open.ts';
+import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { runRecord } from './record.ts';
 import { validateFiles } from './validate.ts';
@@ -130,25 +131,56 @@ program
 
 program
   .command('compare')
-  .description('run one preset under several personalities with the same seed and compare them')
+  .description(
+    'the same preset under several personalities: side by side in the dashboard, or a table (--table, or no terminal)',
+  )
   .argument('<preset>', 'preset file or name')
   .requiredOption(
     '--personalities <list>',
     `comma-separated: ${PERSONALITY_NAMES.join(', ')}`,
     personalityList,
   )
-  .option('--seconds <n>', 'simulated seconds to run each', positiveNumber('--seconds'), 300)
+  .option('--table', 'run headless and print a table per guest instead of opening the dashboard')
+  .option('--seconds <n>', 'with --table: simulated seconds to run each', positiveNumber('--seconds'), 300)
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
-  .action((preset: string, opts: { personalities: string[]; seconds: number; seed?: number }) => {
-    const results = comparePersonalities(
-      loadPreset(presetPath(preset)),
-      opts.personalities,
-      opts.seconds,
-      opts.seed,
-    );
-    for (const r of results) for (const w of r.warnings) console.error(`warning: ${w}`);
-    process.stdout.write(compareTable(results, opts.seconds));
-  });
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (
+      preset: string,
+      opts: {
+        personalities: string[];
+        table?: boolean;
+        seconds: number;
+        seed?: number;
+        theme: string;
+        color: boolean;
+      },
+    ) => {
+      const loaded = loadPreset(presetPath(preset));
+      if (opts.table || !process.stdout.isTTY) {
+        const results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed);
+        for (const r of results) for (const w of r.warnings) console.error(`warning: ${w}`);
+        process.stdout.write(compareTable(results, opts.seconds));
+        return;
+      }
+      const sessions = opts.personalities.flatMap((personality) => {
+        try {
+          return [openSessionFrom(loaded, { personality, seed: opts.seed })];
+        } catch (err) {
+          console.error(`${personality}: cannot run this preset: ${(err as Error).message}`);
+          return [];
+        }
+      });
+      if (sessions.length === 0) throw new UsageError('compare: no personality can run this preset');
+      const compare = new CompareSession(sessions);
+      try {
+        await runDashboard(compare, { theme: opts.theme, color: opts.color, screen: 'compare' });
+      } finally {
+        compare.close();
+      }
+    },
+  );
 
 program
   .command('presets')

@@ -1,4 +1,4 @@
-import { loadPreset } from '../scenario/preset.ts';
+import { loadPreset, type Preset } from '../scenario/preset.ts';
 import { Session } from '../session/session.ts';
 
 /**
@@ -6,7 +6,11 @@ import { Session } from '../session/session.ts';
  * Settings the personality does not use are printed once as warnings.
  */
 export function openSession(path: string, opts: { seed?: number; personality?: string }): Session {
-  const preset = loadPreset(path);
+  return openSessionFrom(loadPreset(path), opts);
+}
+
+/** A session of an already loaded preset (compare mode opens one preset several times). */
+export function openSessionFrom(preset: Preset, opts: { seed?: number; personality?: string }): Session {
   const session = new Session(preset, {
     ...(opts.seed === undefined ? {} : { seed: opts.seed }),
     ...(opts.personality === undefined ? {} : { personality: opts.personality }),

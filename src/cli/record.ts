@@ -34,8 +34,6 @@ export interface RecordOptions {
   /** Overrides the script's terminal size. */
   readonly cols?: number;
   readonly rows?: number;
-  /** Where a swap file goes, if not where the preset says. */
-  readonly swapDir?: string;
   /** Called as simulated time passes (for a progress line). */
   readonly onProgress?: (t: number, duration: number) => void;
   /** A refused command or a step that could not run; the recording goes on. */
@@ -84,6 +82,8 @@ class KeyFeed extends EventEmitter {
   pause(): void {}
 }
 
+const OWN_CLOCK = "a recording's clock follows its script";
+
 /** Lets React commit and Ink write what the last action changed (and a lone Esc reach the app). */
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 2; i++) await new Promise<void>((r) => setImmediate(r));
@@ -105,7 +105,6 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
   const session = new Session(script.preset, {
     ...(seed === undefined ? {} : { seed }),
     ...(script.personality === undefined ? {} : { personality: script.personality }),
-    ...(options.swapDir === undefined ? {} : { swapDir: options.swapDir }),
   });
   for (const w of session.warnings) warn(w);
   const stdout = new FrameSink(cols, rows);
@@ -185,20 +184,14 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
           stdin.send(key.bytes);
           await settle();
           if (quitAt) return;
+          if (session.host.paused) {
+            fail(step, `${key.name} paused the simulated clock; ${OWN_CLOCK} (hold 3s holds the picture)`);
+          }
+          if (session.host.speed !== speed) {
+            fail(step, `${key.name} changed the speed; ${OWN_CLOCK} (its pace is speed: at the top)`);
+          }
           held += script.typing;
           now = recorded(step.at);
-        }
-        if (session.host.paused) {
-          fail(
-            step,
-            `${step.text}: paused the simulated clock; a recording's clock follows its script (hold 3s holds the picture)`,
-          );
-        }
-        if (session.host.speed !== speed) {
-          fail(
-            step,
-            `${step.text}: changed the speed; a recording's pace is speed: at the top of the script`,
-          );
         }
       }
     };

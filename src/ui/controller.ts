@@ -45,6 +45,8 @@ export interface SessionLike {
   subscribe(fn: (s: HostSnapshot) => void): () => void;
   tick(): unknown;
   send(text: string): CommandResult;
+  /** In compare mode: every personality's snapshot, side by side on the compare screen. */
+  compare?(): readonly HostSnapshot[];
   readonly host: {
     readonly paused: boolean;
     readonly speed: number;
@@ -53,7 +55,8 @@ export interface SessionLike {
 }
 
 export interface ControllerOptions {
-  readonly screen?: 'esxtop' | 'xentop';
+  /** The first screen: a table, or the compare screen in compare mode (Esc from it goes to esxtop). */
+  readonly screen?: 'esxtop' | 'xentop' | 'compare';
   readonly layout?: SavedLayout;
   /** Where `W` saves the layout. */
   readonly configPath?: string;
@@ -64,6 +67,12 @@ export interface ControllerOptions {
   /** Sample the dashboard's CPU and RSS; off in tests unless a sampler is given. */
   readonly sampler?: Sampler | false;
   readonly usageIntervalMs?: number;
+  /**
+   * Redraw every `delay` seconds on a wall-clock timer (the default). The recorder (cli/record.ts) turns it
+   * off and calls refresh() itself at the script's pace in simulated time, so that no timer (such as the
+   * one a new delay restarts) makes a recording depend on the wall clock.
+   */
+  readonly refreshTimer?: boolean;
 }
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 1000, Number.POSITIVE_INFINITY];
@@ -102,7 +111,7 @@ export class Controller {
     this.snap = session.snapshot;
     this.ui = {
       screen,
-      table: screen,
+      table: screen === 'compare' ? 'esxtop' : screen,
       overlay: null,
       selectedGid: null,
       esxTop: 0,
@@ -155,6 +164,8 @@ export class Controller {
 
   private restartRenderTimer(): void {
     if (this.renderTimer) clearInterval(this.renderTimer);
+    this.renderTimer = undefined;
+    if (this.options.refreshTimer === false) return;
     this.renderTimer = setInterval(() => this.refresh(), Math.max(100, this.ui.delay * 1000));
   }
 
@@ -193,6 +204,7 @@ export class Controller {
       usage: this.usage,
       cols: this.cols,
       rows: this.rows,
+      compare: this.session.compare?.() ?? null,
     };
   }
 
@@ -270,6 +282,10 @@ export class Controller {
       }
       case 'screenHost':
         this.set({ screen: 'host' });
+        return;
+      case 'screenCompare':
+        if (this.session.compare) this.set({ screen: 'compare' });
+        else this.message('compare: run memvisor compare PRESET --personalities esx,kvm,...', 'info');
         return;
       case 'screenEvents':
         this.set({ screen: 'events', eventsBack: 0 });

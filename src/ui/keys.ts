@@ -14,6 +14,7 @@ export type Context =
   | 'host'
   | 'events'
   | 'detail'
+  | 'compare'
   | 'help'
   | 'fields'
   | 'order'
@@ -28,6 +29,7 @@ export type Action =
   | 'repaint'
   | 'screenEsxtop'
   | 'screenXentop'
+  | 'screenCompare'
   | 'screenHost'
   | 'screenEvents'
   | 'openDetail'
@@ -112,6 +114,12 @@ export const KEYS: readonly Binding[] = [
 
   { context: 'global', keys: ['m'], action: 'screenEsxtop', help: 'esxtop memory screen (the default)' },
   { context: 'global', keys: ['x'], action: 'screenXentop', help: 'xentop screen' },
+  {
+    context: 'global',
+    keys: ['c'],
+    action: 'screenCompare',
+    help: 'compare mode: every personality side by side (memvisor compare)',
+  },
   {
     context: 'global',
     keys: ['g'],
@@ -228,6 +236,7 @@ export const KEYS: readonly Binding[] = [
   { context: 'detail', keys: ['escape'], action: 'back', help: 'back to the table' },
   { context: 'host', keys: ['escape'], action: 'back', help: 'back to the table' },
   { context: 'events', keys: ['escape'], action: 'back', help: 'back to the table' },
+  { context: 'compare', keys: ['escape'], action: 'back', help: 'back to the table' },
 
   {
     context: 'help',
@@ -380,6 +389,7 @@ const CONTEXT_TITLE: Record<Context, string> = {
   host: 'Host pane (g)',
   events: 'Event log (l)',
   detail: 'Guest detail (Enter)',
+  compare: 'Compare mode (c, with memvisor compare)',
   help: 'Help',
   fields: 'Field chooser (f)',
   order: 'Field order (o)',
@@ -426,6 +436,7 @@ export function helpSections(): HelpSection[] {
     'detail',
     'host',
     'events',
+    'compare',
     'command',
     'form',
     'menu',

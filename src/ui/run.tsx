@@ -12,7 +12,7 @@ import { pidusageSampler } from './usage.ts';
 export interface DashboardOptions {
   theme: string;
   color: boolean;
-  screen: 'esxtop' | 'xentop';
+  screen: 'esxtop' | 'xentop' | 'compare';
 }
 
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J';

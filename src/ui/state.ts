@@ -4,7 +4,7 @@ import type { Context } from './keys.ts';
 import type { EsxLayout } from './render/esxtop.ts';
 import type { XenLayout } from './render/xentop.ts';
 
-export type Screen = 'esxtop' | 'xentop' | 'host' | 'events' | 'detail';
+export type Screen = 'esxtop' | 'xentop' | 'host' | 'events' | 'detail' | 'compare';
 export type TableScreen = 'esxtop' | 'xentop';
 
 export interface CommandLineState {

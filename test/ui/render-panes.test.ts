@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { History } from '../../src/ui/history.ts';
 import { KEYS } from '../../src/ui/keys.ts';
 import { brailleArea, chartBlock } from '../../src/ui/render/braille.ts';
+import { COMPARE_PANE_WIDTH, compareScreen } from '../../src/ui/render/compare.ts';
 import { detailPane } from '../../src/ui/render/detail.ts';
 import { DEFAULT_ESX_LAYOUT } from '../../src/ui/render/esxtop.ts';
 import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../src/ui/render/gauge.ts';
@@ -160,7 +161,7 @@ describe('frames', () => {
       [160, 45],
       [40, 8],
     ]) {
-      for (const screen of ['esxtop', 'xentop', 'host', 'events', 'detail'] as const) {
+      for (const screen of ['esxtop', 'xentop', 'host', 'events', 'detail', 'compare'] as const) {
         const lines = renderFrame({
           snap: snapshot(),
           ui: { ...ui, screen },
@@ -169,6 +170,7 @@ describe('frames', () => {
           usage: null,
           cols,
           rows,
+          compare: [snapshot(), snapshot({ personality: 'kvm' })],
         });
         expect(lines, `${screen} ${cols}x${rows}`).toHaveLength(rows - 1);
         for (const l of lines) expect(lineWidth(l)).toBeLessThanOrEqual(cols);
@@ -186,6 +188,7 @@ describe('frames', () => {
         usage: { cpu: 1.23, rssMB: 85.4 },
         cols: 100,
         rows: 24,
+        compare: null,
       }),
     );
     expect(lines[0]).toMatch(
@@ -205,6 +208,7 @@ describe('frames', () => {
         usage: null,
         cols: 100,
         rows: 24,
+        compare: null,
       }),
     );
     expect(lines[22]).toBe('  Delay  Networks  vBds  Tmem  VCPUs  Repeat header  Sort order  Quit  ');
@@ -220,5 +224,28 @@ describe('text helpers', () => {
     expect(plain(skip(l, 4))).toBe('ef');
     expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
     expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+});
+
+describe('the compare screen', () => {
+  it('puts each personality in a pane of its own, side by side when they fit, n/a for what one lacks', () => {
+    const esx = snapshot();
+    const xen = snapshot({ personality: 'xenserver' });
+    const xenGuests = xen.guests.map((g) => ({ ...g, SWCUR: null, SHRD: null }));
+    const lines = text(compareScreen([esx, { ...xen, guests: xenGuests }], 2 * COMPARE_PANE_WIDTH + 2, 20));
+    expect(lines).toHaveLength(20);
+    expect(lines[0].startsWith('esx')).toBe(true);
+    expect(lines[0].slice(COMPARE_PANE_WIDTH + 2).startsWith('xenserver')).toBe(true);
+    const row = lines.findIndex((l) => l.startsWith(esx.guests[0].name));
+    expect(row).toBeGreaterThan(2);
+    expect(lines[row].slice(0, COMPARE_PANE_WIDTH)).not.toContain('n/a');
+    expect(lines[row].slice(COMPARE_PANE_WIDTH + 2)).toContain('n/a');
+  });
+
+  it('stacks the panes when the terminal is too narrow for two', () => {
+    const lines = text(compareScreen([snapshot(), snapshot({ personality: 'kvm' })], COMPARE_PANE_WIDTH, 40));
+    const kvm = lines.findIndex((l) => l.startsWith('kvm'));
+    expect(lines[0].startsWith('esx')).toBe(true);
+    expect(kvm).toBeGreaterThan(3);
   });
 });

@@ -10,6 +10,7 @@ import type { History } from '../history.ts';
 import { type Action, KEYS, keyLabel } from '../keys.ts';
 import type { UiState } from '../state.ts';
 import type { Usage } from '../usage.ts';
+import { compareScreen } from './compare.ts';
 import { detailPane } from './detail.ts';
 import { esxTableRows, esxtopHeader, esxtopTable } from './esxtop.ts';
 import { hostPane } from './host.ts';
@@ -34,6 +35,8 @@ export interface FrameModel {
   readonly usage: Usage | null;
   readonly cols: number;
   readonly rows: number;
+  /** Every personality's snapshot in compare mode; null otherwise. */
+  readonly compare: readonly HostSnapshot[] | null;
 }
 
 /** The dashboard's own line: simulated time, speed, seed, personality, state, delay, its CPU and RSS. */
@@ -166,6 +169,8 @@ function bodyLines(m: FrameModel, height: number): Line[] {
     }
     case 'host':
       return hostPane(snap, m.history, cols, height);
+    case 'compare':
+      return compareScreen(m.compare ?? [snap], cols, height);
     case 'events':
       return eventsPane(m.events, cols, height, ui.eventsBack);
     case 'detail':
