@@ -1,7 +1,8 @@
 /**
  * The shape of a preset file, checked with zod. Each field carries its own message, so errors read
  * `expected a size such as 512MB, got a list` rather than zod's wording; quantities go through
- * quantities.ts and arrive in engine units.
+ * quantities.ts and arrive in engine units. The building blocks are exported: scripts (script-schema.ts)
+ * are checked with the same ones.
  */
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, OS_TYPES, VICTIM_POLICIES, WORKLOAD_TYPES } from '../engine/config.ts';
@@ -19,16 +20,15 @@ import {
   QuantityError,
 } from './quantities.ts';
 import { hint } from './suggest.ts';
-import { isMapping } from './yaml-source.ts';
 
 /** The message for a wrong type; a missing key reaches here as `undefined`. */
-const expected =
+export const expected =
   (what: string) =>
   (issue: { input?: unknown }): string =>
     issue.input === undefined ? 'missing (required)' : `expected ${what}, got ${describe(issue.input)}`;
 
 /** A value written as text (or a bare YAML number, which gets the same "has no unit" advice), then parsed. */
-const fromText = <T>(what: string, parse: (text: string) => T) =>
+export const fromText = <T>(what: string, parse: (text: string) => T) =>
   z.union([z.string(), z.number()], { error: expected(what) }).transform((value, ctx) => {
     try {
       return parse(String(value));
@@ -39,7 +39,7 @@ const fromText = <T>(what: string, parse: (text: string) => T) =>
     }
   });
 
-const oneOf = <T extends string>(what: string, choices: readonly [T, ...T[]]) =>
+export const oneOf = <T extends string>(what: string, choices: readonly [T, ...T[]]) =>
   z.enum(choices, {
     error: (issue) =>
       typeof issue.input === 'string'
@@ -48,44 +48,35 @@ const oneOf = <T extends string>(what: string, choices: readonly [T, ...T[]]) =>
   });
 
 /**
- * A map with these keys and no others. Unknown keys are reported one by one with the nearest known key;
- * the check runs even when other fields failed (`when`), so one pass reports everything.
+ * A map with these keys and no others. Unknown keys are reported one by one with the nearest known key.
+ * The report comes from the catch-all schema, which zod runs for every other key while it parses the map,
+ * so it is made even when a known field fails (a refinement on the map would be skipped then), and one
+ * pass reports everything. `check` words the message, since only it knows the key's name.
  */
-const strictMap = <Shape extends z.ZodRawShape>(shape: Shape) => {
+export const strictMap = <Shape extends z.ZodRawShape>(shape: Shape) => {
   const known = Object.keys(shape);
-  return z
-    .object(shape, { error: expected('a map') })
-    .catchall(z.unknown())
-    .superRefine(
-      (value, ctx) => {
-        for (const key of Object.keys(value).filter((k) => !known.includes(k))) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `unknown key (${hint(key, known)})`,
-            params: { at: 'key' },
-          });
-        }
-      },
-      { when: (payload) => isMapping(payload.value) },
-    );
+  return z.object(shape, { error: expected('a map') }).catchall(
+    z.unknown().superRefine((_, ctx) => {
+      ctx.addIssue({ code: 'custom', message: 'unknown key', params: { at: 'key', known } });
+    }),
+  );
 };
 
 const size = fromText('a size such as 512MB', parseSize);
 const positiveSize = size.refine((pages) => pages > 0, 'must be more than 0MB');
 const limit = fromText('a size such as 1GB, or none', parseLimit);
 const fraction = fromText('a fraction such as 30% or 0.3', parseFraction);
-const positiveDuration = fromText('a duration such as 30s', parseDuration).refine(
+export const positiveDuration = fromText('a duration such as 30s', parseDuration).refine(
   (s) => s > 0,
   'must be more than 0s',
 );
-const count = (what: string) => fromText(what, parseCount);
+export const count = (what: string) => fromText(what, parseCount);
 const name = z.string({ error: expected('a name') }).superRefine((text, ctx) => {
   const problem = nameProblem(text);
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
-const text = (what: string) => z.string({ error: expected(what) });
-const list = (what: string) => z.array(z.unknown(), { error: expected(what) });
+export const text = (what: string) => z.string({ error: expected(what) });
+export const list = (what: string) => z.array(z.unknown(), { error: expected(what) });
 
 const percent = z
   .number({ error: expected('a percent of host memory such as 6') })
@@ -187,10 +178,13 @@ export function check<T>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
+    const path = issue.path.map((step) => (typeof step === 'number' ? step : String(step)));
+    const unknownKey = issue.code === 'custom' && issue.params?.at === 'key';
+    const known: string[] = unknownKey ? (issue.params?.known ?? []) : [];
     findings.push({
-      path: [...at, ...issue.path.map((step) => (typeof step === 'number' ? step : String(step)))],
-      message: issue.message,
-      ...(issue.code === 'custom' && issue.params?.at === 'key' ? { at: 'key' as const } : {}),
+      path: [...at, ...path],
+      message: unknownKey ? `unknown key (${hint(String(path[path.length - 1]), known)})` : issue.message,
+      ...(unknownKey ? { at: 'key' as const } : {}),
     });
   }
   return undefined;

@@ -75,7 +75,7 @@ export function parsePreset(text: string, file: string): Preset {
   }
   return {
     file,
-    description: description(text),
+    description: leadingComment(text),
     seed: root.seed ?? 1,
     personality: root.personality ?? 'esx',
     host,
@@ -111,8 +111,8 @@ function hostConfig(h: HostFields): HostConfig {
   };
 }
 
-/** The first comment line before any content, without its `#`. */
-function description(text: string): string {
+/** The first comment line before any content, without its `#`: what a preset or script shows. */
+export function leadingComment(text: string): string {
   for (const line of text.split(/\r?\n/)) {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed === '---') continue;
@@ -121,6 +121,6 @@ function description(text: string): string {
   return '';
 }
 
-function toProblem(f: Finding, file: string, locate: YamlSource['locate']): Problem {
+export function toProblem(f: Finding, file: string, locate: YamlSource['locate']): Problem {
   return { file, ...locate(f.path, f.at), path: formatPath(f.path), message: f.message };
 }

@@ -1,4 +1,8 @@
-/** A preset's timeline: `- at 30s: limit vm2 1024MB` items, into commands in the order they will run. */
+/**
+ * Timed lists: `- at 30s: limit vm2 1024MB` items. A preset's timeline holds commands; a script's steps
+ * (script.ts) hold commands and recording actions, read by the same `readTimed` with its own parser, and
+ * both check the guests their commands name with `checkGuests`.
+ */
 import { resolve } from 'node:path';
 import { hostFitProblem } from './build.ts';
 import { type ParsedCommand, parseCommand } from './command-text.ts';
@@ -26,27 +30,41 @@ export interface TimelineContext {
   lineOf(path: PathStep[]): number;
 }
 
-type Indexed = TimelineEntry & { index: number };
-
-/** The entries sorted by time (ties keep file order); problems go to `findings`, at each item's line. */
-export function readTimeline(
-  items: unknown[],
-  context: TimelineContext,
-  findings: Finding[],
-): TimelineEntry[] {
-  const entries = items.flatMap((item, index) => readEntry(item, index, context, findings) ?? []);
-  entries.sort((a, b) => a.at - b.at);
-  checkGuests(entries, context, findings);
-  return entries.map(({ index: _, ...entry }) => entry);
+/** One item of a timed list, read: where it was (`index` in the list, `line`), when, and what it says. */
+export interface TimedItem<T> {
+  index: number;
+  /** Simulated seconds from the start. */
+  at: number;
+  /** The text after the colon, as written. */
+  text: string;
+  value: T;
+  line: number;
 }
 
-function readEntry(
-  item: unknown,
-  index: number,
-  context: TimelineContext,
+export type TextParse<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/**
+ * The items of the list under `key` (`timeline`, `steps`) sorted by time, ties in file order; each item's
+ * text goes through `parse`. Problems go to `findings`, at each item's path.
+ */
+export function readTimed<T>(
+  items: unknown[],
+  key: string,
+  parse: (text: string) => TextParse<T>,
+  lineOf: (path: PathStep[]) => number,
   findings: Finding[],
-): Indexed | undefined {
-  const path: PathStep[] = ['timeline', index];
+): TimedItem<T>[] {
+  const read = items.flatMap((item, index) => readItem(item, [key, index], parse, lineOf, findings) ?? []);
+  return read.sort((a, b) => a.at - b.at);
+}
+
+function readItem<T>(
+  item: unknown,
+  path: [string, number],
+  parse: (text: string) => TextParse<T>,
+  lineOf: (path: PathStep[]) => number,
+  findings: Finding[],
+): TimedItem<T> | undefined {
   const fail = (message: string): undefined => {
     findings.push({ path, message });
     return undefined;
@@ -66,10 +84,37 @@ function readEntry(
     throw e;
   }
   if (typeof text !== 'string') return fail(`expected a command after "${key}:", got ${describe(text)}`);
-  const parsed = parseCommand(text);
+  const parsed = parse(text);
   if (!parsed.ok) return fail(parsed.error);
-  const command = withTraceDir(parsed.command, context.baseDir);
-  return { index, at, text, command, line: context.lineOf(path) };
+  return { index: path[1], at, text, value: parsed.value, line: lineOf(path) };
+}
+
+/** A preset's timeline: every item a command, in the order they will run. */
+export function readTimeline(
+  items: unknown[],
+  context: TimelineContext,
+  findings: Finding[],
+): TimelineEntry[] {
+  const entries = readTimed(
+    items,
+    'timeline',
+    (text) => parseCommandIn(text, context.baseDir),
+    context.lineOf,
+    findings,
+  );
+  checkGuests(
+    entries.map((e) => ({ at: e.at, text: e.text, command: e.value, path: ['timeline', e.index] })),
+    context.guests,
+    context.hostMemoryPages,
+    findings,
+  );
+  return entries.map(({ at, text, value, line }) => ({ at, text, command: value, line }));
+}
+
+/** A command as a timed item's value; a relative `file=` is resolved against `baseDir`. */
+export function parseCommandIn(text: string, baseDir: string): TextParse<ParsedCommand> {
+  const parsed = parseCommand(text);
+  return parsed.ok ? { ok: true, value: withTraceDir(parsed.command, baseDir) } : parsed;
 }
 
 /** A relative `file=` means the preset's directory, as in the guest list, not wherever the program runs. */
@@ -78,20 +123,33 @@ function withTraceDir(command: ParsedCommand, baseDir: string): ParsedCommand {
   return { ...command, workload: { ...command.workload, file: resolve(baseDir, command.workload.file) } };
 }
 
-/** Each command must name a guest that exists when it runs: in the preset, or added earlier and not removed. */
-function checkGuests(sorted: Indexed[], context: TimelineContext, findings: Finding[]): void {
-  const names = new Set(context.guests);
-  for (const { index, at, text, command } of sorted) {
+/** A command at its time; problems with it are reported at `path`, or not at all without one. */
+export interface TimedCommand {
+  at: number;
+  text: string;
+  command: ParsedCommand;
+  path?: PathStep[];
+}
+
+/**
+ * Each command must name a guest that exists when it runs: one of `guests` (there from the start), or
+ * added earlier and not removed. `sorted` is in the order the commands run.
+ */
+export function checkGuests(
+  sorted: TimedCommand[],
+  guests: string[],
+  hostMemoryPages: number | undefined,
+  findings: Finding[],
+): void {
+  const names = new Set(guests);
+  for (const { at, text, command, path } of sorted) {
     const fail = (message: string): void => {
-      findings.push({ path: ['timeline', index], message: `${text.trim().split(/\s+/)[0]}: ${message}` });
+      if (path) findings.push({ path, message: `${text.trim().split(/\s+/)[0]}: ${message}` });
     };
     if (command.type === 'addGuest') {
       const name = command.guest.name;
       if (names.has(name)) fail(`guest "${name}" already exists at ${at}s`);
-      const fit =
-        context.hostMemoryPages === undefined
-          ? undefined
-          : hostFitProblem(command.guest, context.hostMemoryPages);
+      const fit = hostMemoryPages === undefined ? undefined : hostFitProblem(command.guest, hostMemoryPages);
       if (fit !== undefined) fail(`memsz: ${fit}`);
       names.add(name);
     } else if ('guest' in command) {

@@ -23,12 +23,20 @@ export const isMapping = (value: unknown): value is Record<string, unknown> =>
 
 const START: Position = { line: 1, col: 1 };
 
+/** What kind of file is read, for messages: its name and what it needs at least. */
+export interface FileKind {
+  name: string;
+  needs: string;
+}
+
+const PRESET: FileKind = { name: 'preset', needs: 'host.memory' };
+
 /** Reads one YAML document; binary, empty and malformed text are refused with positioned errors. */
-export function readYaml(text: string): YamlRead {
+export function readYaml(text: string, kind: FileKind = PRESET): YamlRead {
   if (text.includes('\0')) {
     return {
       ok: false,
-      errors: [{ ...START, message: 'not a text file (it contains NUL bytes); a preset is YAML' }],
+      errors: [{ ...START, message: `not a text file (it contains NUL bytes); a ${kind.name} is YAML` }],
     };
   }
   const lineCounter = new LineCounter();
@@ -38,7 +46,7 @@ export function readYaml(text: string): YamlRead {
       ...lineCounter.linePos(e.pos[0]),
       message:
         e.code === 'MULTIPLE_DOCS'
-          ? 'invalid YAML: a preset is a single document, but this file has another after ---'
+          ? `invalid YAML: a ${kind.name} is a single document, but this file has another after ---`
           : `invalid YAML: ${e.message}`,
     }));
     return { ok: false, errors };
@@ -46,7 +54,7 @@ export function readYaml(text: string): YamlRead {
   if (doc.contents === null) {
     return {
       ok: false,
-      errors: [{ ...START, message: 'the preset is empty: it needs at least host.memory' }],
+      errors: [{ ...START, message: `the ${kind.name} is empty: it needs at least ${kind.needs}` }],
     };
   }
   let data: unknown;
