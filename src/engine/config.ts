@@ -96,7 +96,7 @@ export const defaultReclaimConfig = (): ReclaimConfig => ({
   zipCacheFraction: 0.1,
   hostSwap: true,
   victim: 'random',
-  swapRate: 65536,
+  swapRate: 8192,
   tmem: false,
   selfBalloon: false,
 });

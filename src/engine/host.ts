@@ -195,7 +195,7 @@ export class Host {
     this.reportFaults();
     this.t = round6(this.t + dt);
     this.tickNo++;
-    this.updateState();
+    this.updateState(true);
     this.hotAdd();
     this.setTargets();
     this.averageOvercommit(dt);
@@ -248,9 +248,13 @@ export class Host {
     });
   }
 
-  private updateState(): void {
+  /**
+   * Recomputes the free state. Within a tick only falling is allowed (the host must react at once);
+   * rising waits for the end of the tick, so the state does not flap between slices.
+   */
+  private updateState(mayRise = false): void {
     const next = nextFreeState(this.state, this.freePercent, this.config.thresholds);
-    if (next === this.state) return;
+    if (next === this.state || (!mayRise && ORDER.indexOf(next) < ORDER.indexOf(this.state))) return;
     const th = this.config.thresholds;
     this.log(
       'state',
@@ -293,5 +297,6 @@ export class Host {
   }
 }
 
+const ORDER: readonly FreeState[] = ['high', 'soft', 'hard', 'low'];
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const mb = (pages: number): string => `${Math.round(pages / 256)} MB`;
