@@ -9,7 +9,7 @@ import { guestNames, type PresetGuest, readGuests } from './preset-guests.ts';
 import { check, type HostFields, HostSchema, RootSchema } from './preset-schema.ts';
 import { type Finding, formatPath, PresetError, type Problem } from './problems.ts';
 import { readTimeline, type TimelineEntry } from './timeline.ts';
-import { isMapping, readYaml, type YamlSource } from './yaml-source.ts';
+import { PRESET, readMapping, type YamlSource } from './yaml-source.ts';
 
 export type { PresetGuest } from './preset-guests.ts';
 export { PresetError, type Problem } from './problems.ts';
@@ -43,13 +43,7 @@ export function loadPreset(path: string): Preset {
 
 /** Parses preset text; `file` names it in messages and is where relative trace files are found. */
 export function parsePreset(text: string, file: string): Preset {
-  const read = readYaml(text);
-  if (!read.ok) throw new PresetError(read.errors.map((e) => ({ file, path: '', ...e })));
-  const { data, locate } = read.source;
-  if (!isMapping(data)) {
-    const message = 'a preset is a map with host, guests and timeline keys, not a single value or a list';
-    throw new PresetError([{ file, line: 1, col: 1, path: '', message }]);
-  }
+  const { data, locate } = readMapping(text, file, PRESET, 'host, guests and timeline');
   const findings: Finding[] = [];
   const root = check(RootSchema, data, [], findings);
   const hostFields = check(HostSchema, data.host, ['host'], findings);

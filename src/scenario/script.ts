@@ -15,7 +15,7 @@ import { type Keystroke, parseKeys, parseTyped } from './script-keys.ts';
 import { ScriptSchema } from './script-schema.ts';
 import { closest } from './suggest.ts';
 import { checkGuests, parseCommandIn, readTimed, type TextParse, type TimedCommand } from './timeline.ts';
-import { isMapping, readYaml } from './yaml-source.ts';
+import { isMapping, readMapping } from './yaml-source.ts';
 
 export type { Keystroke } from './script-keys.ts';
 
@@ -95,13 +95,8 @@ export function loadScript(path: string, options: ScriptOptions = {}): Script {
 
 /** Parses script text; `file` names it in messages, and the preset is found relative to it. */
 export function parseScript(text: string, file: string, options: ScriptOptions = {}): Script {
-  const read = readYaml(text, { name: 'script', needs: 'preset, duration and steps' });
-  if (!read.ok) throw new PresetError(read.errors.map((e) => ({ file, path: '', ...e })));
-  const { data, locate } = read.source;
-  if (!isMapping(data)) {
-    const message = 'a script is a map with preset, duration and steps keys, not a single value or a list';
-    throw new PresetError([{ file, line: 1, col: 1, path: '', message }]);
-  }
+  const kind = { name: 'script', needs: 'preset, duration and steps' };
+  const { data, locate } = readMapping(text, file, kind, 'preset, duration and steps');
   const findings: Finding[] = [];
   const fields = check(ScriptSchema, data, [], findings);
   const baseDir = dirname(file);

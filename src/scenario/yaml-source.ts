@@ -1,6 +1,6 @@
 /** YAML text into plain data, keeping enough of the parse to say on which line and column a value sits. */
 import { type Document, isMap, isScalar, isSeq, LineCounter, type ParsedNode, parseDocument } from 'yaml';
-import type { PathStep } from './problems.ts';
+import { type PathStep, PresetError } from './problems.ts';
 
 export interface Position {
   line: number;
@@ -29,7 +29,7 @@ export interface FileKind {
   needs: string;
 }
 
-const PRESET: FileKind = { name: 'preset', needs: 'host.memory' };
+export const PRESET: FileKind = { name: 'preset', needs: 'host.memory' };
 
 /** Reads one YAML document; binary, empty and malformed text are refused with positioned errors. */
 export function readYaml(text: string, kind: FileKind = PRESET): YamlRead {
@@ -85,4 +85,24 @@ function locate(doc: Document.Parsed, lineCounter: LineCounter, path: PathStep[]
     offset = node.range[0];
   }
   return lineCounter.linePos(offset);
+}
+
+/**
+ * Reads a file that must be a YAML map (a preset or a script): its data and where each node is, or a
+ * PresetError with every problem the text has. `keys` names the keys the map is for, for the message.
+ */
+export function readMapping(
+  text: string,
+  file: string,
+  kind: FileKind,
+  keys: string,
+): { data: Record<string, unknown>; locate: YamlSource['locate'] } {
+  const read = readYaml(text, kind);
+  if (!read.ok) throw new PresetError(read.errors.map((e) => ({ file, path: '', ...e })));
+  const { data, locate } = read.source;
+  if (!isMapping(data)) {
+    const message = `a ${kind.name} is a map with ${keys} keys, not a single value or a list`;
+    throw new PresetError([{ file, line: 1, col: 1, path: '', message }]);
+  }
+  return { data, locate };
 }

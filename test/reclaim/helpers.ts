@@ -10,7 +10,6 @@ import { applyCommand } from '../../src/engine/apply-command.ts';
 import type { Command } from '../../src/engine/commands.ts';
 import {
   defaultHostConfig,
-  defaultOverheadPages,
   type GuestConfig,
   type HostConfig,
   type OsType,
@@ -31,6 +30,10 @@ import { takeSnapshot } from '../../src/engine/snapshot-build.ts';
 import { MemorySwapStore, StoreError, type SwapStore } from '../../src/engine/store/swapstore.ts';
 import { PAGE_SIZE } from '../../src/engine/units.ts';
 import { workloadSpec } from '../../src/engine/workloads/defaults.ts';
+import { guestConfig } from '../engine/helpers.ts';
+
+/** A guest config with ESX-like defaults (balloon driver, guest swap half of memsz); anything overridable. */
+export { guestConfig };
 
 /** Pages per MiB. */
 export const MiB = 256;
@@ -87,24 +90,6 @@ export function withHost<T>(options: HostOptions, fn: (host: Host) => T): T {
   } finally {
     host.close();
   }
-}
-
-/** A guest config with ESX-like defaults (balloon driver, guest swap half of memsz); anything overridable. */
-export function guestConfig(name: string, memszPages: number, over: Partial<GuestConfig> = {}): GuestConfig {
-  const vcpus = over.vcpus ?? 1;
-  return {
-    name,
-    memszPages,
-    reservationPages: 0,
-    limitPages: null,
-    shares: Math.ceil((memszPages / MiB) * 10),
-    vcpus,
-    os: 'linux',
-    balloonDriver: true,
-    guestSwapPages: Math.ceil(memszPages / 2),
-    overheadPages: defaultOverheadPages(memszPages, vcpus),
-    ...over,
-  };
 }
 
 /** A workload spec: `wl('database', 3000, { locality: 0.5 })`. */
