@@ -43,6 +43,13 @@ export interface GuestStats {
   doublePaging: number;
 }
 
+/** Shared pages' cost (frames), zero pages, and pages saved (mapped minus charged). */
+export interface ShareCount {
+  readonly charge: number;
+  readonly zero: number;
+  readonly saved: number;
+}
+
 export const newGuestStats = (): GuestStats => ({
   cowBreaks: 0,
   swapIns: 0,
@@ -75,8 +82,8 @@ export class Guest {
   readonly overheadFrames: number[] = [];
   /** Allocation target in pages, set by the policy each tick. */
   targetPages = 0;
-  /** Frames charged for shared pages (each shared frame split between its mappers), recounted each tick. */
-  sharedCharge = 0;
+  /** What sharing gives this guest, recounted once a tick (see PageSharing.charge). */
+  shareCount: ShareCount = { charge: 0, zero: 0, saved: 0 };
   /** Frames of the compression cache holding this guest's pages (host memory used on its behalf). */
   cacheFrames = 0;
   /** Counters since power-on of what the hypervisor did to this guest's pages. */
@@ -100,6 +107,11 @@ export class Guest {
     this.lastUse = new Uint32Array(config.memszPages);
     this.age = new Uint8Array(config.memszPages);
     this.stateCount[PageState.Untouched] = config.memszPages;
+  }
+
+  /** Frames charged for shared pages: each shared frame split between the pages mapping it. */
+  get sharedCharge(): number {
+    return this.shareCount.charge;
   }
 
   get name(): string {

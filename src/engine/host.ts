@@ -187,7 +187,7 @@ export class Host {
     }
     this.reclaimer.ageTick();
     for (const m of this.machines) {
-      m.vm.sharedCharge = this.reclaimer.sharing.charge(m.vm).charge;
+      m.vm.shareCount = this.reclaimer.sharing.charge(m.vm);
       this.flush(m);
       m.endTick();
       m.sampler.advance(dt, m.vm, m.rng);

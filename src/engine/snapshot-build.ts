@@ -69,7 +69,7 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
   const vm = m.vm;
   const r = host.reclaimer;
   const granted = vm.stateCount[PageState.Private] + vm.stateCount[PageState.Shared];
-  const share = r.sharing.charge(vm);
+  const share = vm.shareCount;
   const zip = r.zip.usage(vm);
   const plan = r.plan(vm);
   const tmem = r.tmem.statsOf(vm.gid);

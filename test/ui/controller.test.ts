@@ -7,30 +7,7 @@ import type { Session } from '../../src/session/session.ts';
 import { loadLayout } from '../../src/ui/config.ts';
 import { Controller } from '../../src/ui/controller.ts';
 import { lineWidth } from '../../src/ui/render/text.ts';
-import { session as makeSession, text } from './fixtures.ts';
-
-const noKey = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-} as Key;
+import { session as makeSession, noKey, text } from './fixtures.ts';
 
 const sessions: Session[] = [];
 afterEach(() => {

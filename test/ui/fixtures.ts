@@ -1,3 +1,4 @@
+import type { Key } from 'ink';
 import type { GuestSnapshot, HostSnapshot } from '../../src/engine/snapshot.ts';
 import { parsePreset } from '../../src/scenario/preset.ts';
 import { Session } from '../../src/session/session.ts';
@@ -150,3 +151,27 @@ export function session(
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping escape codes
 export const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
+/** Ink's key flags with none set: a plain character. */
+export const noKey: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};

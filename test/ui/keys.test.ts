@@ -1,30 +1,7 @@
-import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
 import { complete, usageShape } from '../../src/ui/complete.ts';
 import { type Context, decodeInput, helpSections, KEYS, lookup, lookupOrder } from '../../src/ui/keys.ts';
-
-const noKey: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
+import { noKey } from './fixtures.ts';
 
 describe('the key table', () => {
   it('binds no key twice where a lookup could reach it twice', () => {

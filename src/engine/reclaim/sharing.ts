@@ -1,6 +1,6 @@
 import { COST } from '../costs.ts';
 import { FrameKind, type FramePool } from '../framepool.ts';
-import { type Guest, PageState } from '../guest.ts';
+import { type Guest, PageState, type ShareCount } from '../guest.ts';
 import { hashPage, isZeroPage, pagesEqual, ZERO_HASH } from '../pagehash.ts';
 
 /** What one scanned page came to. */
@@ -75,7 +75,7 @@ export class PageSharing {
    * Counts what a guest's shared pages cost it: each shared frame split evenly between the pages
    * mapping it. Also returns the zero pages and the saving (pages mapped minus frames charged).
    */
-  charge(vm: Guest): { charge: number; zero: number; saved: number } {
+  charge(vm: Guest): ShareCount {
     let charge = 0;
     let zero = 0;
     const { pmapState, pmapLoc } = vm;

@@ -48,6 +48,18 @@ export type Role =
   | 'series7'
   | 'series8';
 
+/** The chart series colours, in order. */
+export const SERIES: readonly Role[] = [
+  'series1',
+  'series2',
+  'series3',
+  'series4',
+  'series5',
+  'series6',
+  'series7',
+  'series8',
+];
+
 export const ROLES: readonly Role[] = [
   'text',
   'dim',
@@ -82,25 +94,7 @@ export const ROLES: readonly Role[] = [
   'memCache',
   'memSwap',
   'memBalloon',
-  'series1',
-  'series2',
-  'series3',
-  'series4',
-  'series5',
-  'series6',
-  'series7',
-  'series8',
-];
-
-export const SERIES: readonly Role[] = [
-  'series1',
-  'series2',
-  'series3',
-  'series4',
-  'series5',
-  'series6',
-  'series7',
-  'series8',
+  ...SERIES,
 ];
 
 export interface Span {
