@@ -3,8 +3,8 @@
  * read from /proc for the dashboard's process. The budget is 5 % of one core. A second run adds the
  * real engine (64 idle guests ticking at speed 1) for comparison; its cost is the engine's, not the
  * dashboard's, and is reported, not judged. The machine is shared and noisy, so the verdict is on the
- * median of several rounds. Most of a frame's cost is Ink's (about 30 ms to turn a 160x72 screen into
- * a string); the dashboard's own rendering is about 2 ms.
+ * median of several rounds. Frames reach the terminal through the screen writer, not Ink's output
+ * (which costs about 30 ms at 160x72, over the budget by itself); building a frame is about 2 ms.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -10,15 +10,15 @@
  * - the screen is refreshed at the script's delay, counted in recorded time, never by a timer (the
  *   controller's own refresh timer is off);
  * - the dashboard's own CPU and RSS (pidusage) are not sampled: the header reads `ui -% cpu -MB rss`;
- * - Ink runs in debug mode, where it writes every frame whole, at once and unthrottled, whatever the CI
- *   environment variable says (outside debug mode Ink draws only the last frame when CI is set); the
- *   recorder turns the frames into terminal bytes itself (output/asciicast.ts);
+ * - the frames go from the App to the screen writer (ui/screen-writer.ts) at each commit, as on a live
+ *   terminal, never through Ink's output, so the CI environment variable (with which Ink draws only its
+ *   last frame) changes nothing;
  * - no saved layout is loaded, the theme is the script's, with 256 colours, as TERM in the header says.
  * Keystrokes go in as the bytes a terminal sends, through Ink's own input parsing.
  */
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { Asciicast, CAST_ENV, ScreenWriter } from '../output/asciicast.ts';
+import { Asciicast, CAST_ENV } from '../output/asciicast.ts';
 import { PresetError } from '../scenario/problems.ts';
 import { loadScript, type Script, type ScriptStep } from '../scenario/script.ts';
 import { Session } from '../session/session.ts';
@@ -26,6 +26,7 @@ import { DEFAULT_DELAY } from '../ui/config.ts';
 import { Controller } from '../ui/controller.ts';
 import { DEFAULT_ESX_LAYOUT } from '../ui/render/esxtop.ts';
 import { DEFAULT_XEN_LAYOUT } from '../ui/render/xentop.ts';
+import { ScreenWriter } from '../ui/screen-writer.ts';
 import { loadTheme, themeNames } from '../ui/theme.ts';
 
 export interface RecordOptions {
@@ -40,10 +41,9 @@ export interface RecordOptions {
   readonly warn?: (message: string) => void;
 }
 
-/** Ink's stdout: a terminal of fixed size that hands every frame Ink writes to `onFrame`. */
-class FrameSink extends EventEmitter {
+/** Ink's stdout and stderr: a terminal of fixed size; the frames do not go through it (see `draw`). */
+class NullTerminal extends EventEmitter {
   readonly isTTY = true;
-  onFrame: ((frame: string) => void) | undefined;
 
   constructor(
     readonly columns: number,
@@ -52,8 +52,7 @@ class FrameSink extends EventEmitter {
     super();
   }
 
-  write(data: string): boolean {
-    this.onFrame?.(data);
+  write(): boolean {
     return true;
   }
 }
@@ -107,9 +106,9 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
     ...(script.personality === undefined ? {} : { personality: script.personality }),
   });
   for (const w of session.warnings) warn(w);
-  const stdout = new FrameSink(cols, rows);
+  const stdout = new NullTerminal(cols, rows);
   const stdin = new KeyFeed();
-  const stderr = new FrameSink(cols, rows);
+  const stderr = new NullTerminal(cols, rows);
   let instance: { unmount(): void } | undefined;
   let controller: Controller | undefined;
   try {
@@ -138,8 +137,8 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
     let now = 0;
     const recorded = (t: number): number => held + t / speed;
     let capturing = true;
-    stdout.onFrame = (frame) => {
-      if (capturing) cast.add(now, screen.frame(frame.split('\n')));
+    const draw = (rows: readonly string[]): void => {
+      if (capturing) cast.add(now, screen.frame(rows));
     };
     let quitAt: ScriptStep | undefined;
     let current: ScriptStep | undefined;
@@ -149,11 +148,10 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
     c.onRepaint = () => cast.add(now, screen.repaint());
 
     cast.add(0, screen.start());
-    instance = render(createElement(App, { controller: c, theme }), {
+    instance = render(createElement(App, { controller: c, theme, draw }), {
       stdout: stdout as unknown as NodeJS.WriteStream,
       stdin: stdin as unknown as NodeJS.ReadStream,
       stderr: stderr as unknown as NodeJS.WriteStream,
-      debug: true,
       exitOnCtrlC: false,
       patchConsole: false,
     });
@@ -222,7 +220,6 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
     cast.add(now, screen.end());
     return cast.toString();
   } finally {
-    stdout.onFrame = undefined;
     instance?.unmount();
     controller?.stop();
     session.close();

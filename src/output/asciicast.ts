@@ -2,11 +2,7 @@
  * asciicast v2 (https://docs.asciinema.org/manual/asciicast/v2/): a JSON header line, then one
  * `[time, "o", data]` line per output event. The header has no timestamp and times are rounded to the
  * microsecond, so the same events give the same bytes.
- *
- * `ScreenWriter` turns whole frames (the dashboard's lines, colours included) into the bytes a terminal
- * needs to show them: only the rows that changed are rewritten, each cleared first and then written from
- * its first column, so nothing depends on what the terminal did with the previous frame's line ends. The
- * last row is the caption line; the dashboard's frame is one row shorter than the terminal.
+ * The bytes of the frames themselves come from ui/screen-writer.ts, the same as on a live terminal.
  */
 
 export interface CastHeader {
@@ -68,62 +64,4 @@ export function parseCast(text: string): {
 } {
   const [first, ...rest] = text.split('\n').filter((l) => l !== '');
   return { header: JSON.parse(first), events: rest.map((l) => JSON.parse(l)) };
-}
-
-const ESC = '\x1b';
-const at = (row: number): string => `${ESC}[${row};1H`;
-const CLEAR_LINE = `${ESC}[2K`;
-const RESET = `${ESC}[0m`;
-
-export class ScreenWriter {
-  /** The rows as the terminal shows them now (frame rows only). */
-  private shown: (string | undefined)[] = [];
-  private captionText = '';
-
-  constructor(
-    readonly cols: number,
-    readonly rows: number,
-  ) {}
-
-  /** The first bytes: attributes reset, cursor hidden, screen cleared. */
-  start(): string {
-    this.shown = [];
-    return `${RESET}${ESC}[?25l${ESC}[H${ESC}[2J`;
-  }
-
-  /** The rows of `lines` that differ from the screen; at most rows - 1 of them (the last row is the caption's). */
-  frame(lines: readonly string[]): string {
-    const height = this.rows - 1;
-    let out = '';
-    for (let i = 0; i < Math.max(lines.length, this.shown.length) && i < height; i++) {
-      const next = lines[i] ?? '';
-      if (this.shown[i] === next) continue;
-      out += at(i + 1) + CLEAR_LINE + next + (next.includes(ESC) ? RESET : '');
-      this.shown[i] = next;
-    }
-    return out;
-  }
-
-  /** Shows `text` on the bottom row in reverse video; an empty text clears the row. */
-  caption(text: string): string {
-    const width = this.cols - 2;
-    const chars = [...text];
-    const cut = chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
-    if (cut === this.captionText) return '';
-    this.captionText = cut;
-    return at(this.rows) + CLEAR_LINE + (cut === '' ? '' : `${ESC}[1;7m ${cut} ${RESET}`);
-  }
-
-  /** After the terminal was cleared (Ctrl-L): the whole screen is drawn again, caption too. */
-  repaint(): string {
-    this.shown = [];
-    const caption = this.captionText;
-    this.captionText = '';
-    return `${ESC}[H${ESC}[2J${this.caption(caption)}`;
-  }
-
-  /** The last bytes: the picture stays, the cursor comes back at the start of the bottom row. */
-  end(): string {
-    return `${RESET}${at(this.rows)}${ESC}[?25h`;
-  }
 }

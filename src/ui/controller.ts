@@ -216,8 +216,8 @@ export class Controller {
     return lines;
   }
 
+  /** A new terminal size; always a new frame, since the terminal may have redrawn itself anyway. */
   resize(cols: number, rows: number): void {
-    if (cols === this.cols && rows === this.rows) return;
     this.cols = Math.max(20, cols);
     this.rows = Math.max(5, rows);
     this.keepVisible();

@@ -15,14 +15,14 @@ afterEach(() => {
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 60));
 
-async function mount(theme = 'dark', color = true) {
+async function mount(theme = 'dark', color = true, draw?: (rows: readonly string[]) => void) {
   const s = makeSession([
     { name: 'vm1', memszMB: 256 },
     { name: 'vm2', memszMB: 128 },
   ]);
   sessions.push(s);
   const c = new Controller(s, { cols: 100, rows: 30, clock: false, sampler: false });
-  const app = render(<App controller={c} theme={loadTheme(theme, color, { level: 3 })} />);
+  const app = render(<App controller={c} theme={loadTheme(theme, color, { level: 3 })} draw={draw} />);
   unmounts.push(app.unmount);
   await settle();
   const frame = (): string => stripAnsi(app.lastFrame() ?? '');
@@ -149,5 +149,37 @@ describe('the dashboard in Ink', () => {
         expect(raw.split('\x1b[').some((seq) => /^([0-9;]*;)?(3[0-8]|9[0-7])[;m]/.test(seq))).toBe(false);
       app.unmount();
     }
+  });
+});
+
+describe('the dashboard on a live terminal (draw)', () => {
+  it('hands every frame to draw, painted, and gives Ink nothing to lay out', async () => {
+    const frames: string[][] = [];
+    const { app, press } = await mount('dark', true, (rows) => frames.push([...rows]));
+    await vi.waitFor(() => expect(frames.length).toBeGreaterThan(0));
+    const first = frames.at(-1) ?? [];
+    expect(first).toHaveLength(29);
+    expect(first.some((r) => r.includes('\x1b['))).toBe(true);
+    expect(stripAnsi(first[2])).toContain('PMEM  /MB:');
+    expect(app.lastFrame()).toBe('');
+    await press('x');
+    await vi.waitFor(() => expect(stripAnsi(frames.at(-1)?.[1] ?? '')).toContain('xentop - 00:00:00'));
+    expect(app.lastFrame()).toBe('');
+  });
+
+  it('shows why a screen could not be drawn, through the same path, and draws again at the next update', async () => {
+    const frames: string[][] = [];
+    const { c, press } = await mount('dark', true, (rows) => frames.push(rows.map(stripAnsi)));
+    const real = c.frame.bind(c);
+    const broken = vi.spyOn(c, 'frame').mockImplementation(() => {
+      throw new Error('a renderer broke');
+    });
+    await press('x');
+    await vi.waitFor(() =>
+      expect(frames.at(-1)?.[0]).toBe('memvisor could not draw this screen: a renderer broke'),
+    );
+    broken.mockImplementation(real);
+    await press('m');
+    await vi.waitFor(() => expect(frames.at(-1)?.[2]).toContain('PMEM  /MB:'));
   });
 });
