@@ -42,8 +42,9 @@ class Jitter implements SessionLike {
   subscribe(): () => void {
     return () => {};
   }
-  tick(): unknown {
-    return undefined;
+  readonly tickUnderway = false;
+  advance(): boolean {
+    return true;
   }
   send(text: string) {
     return { ok: false as const, error: `bench: ${text} ignored` };

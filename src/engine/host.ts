@@ -52,6 +52,8 @@ export class Host {
   readonly verify: boolean;
   t = 0;
   tickNo = 0;
+  /** A tick is under way (between its first slice and its end). */
+  private inTick = false;
   state: FreeState;
   paused = false;
   speed = 1;
@@ -167,10 +169,31 @@ export class Host {
 
   // ---- the tick -------------------------------------------------------------------------------
 
+  /** One whole tick. */
   tick(): void {
+    for (const _ of this.slices());
+  }
+
+  /**
+   * One tick in its slices: it pauses after each slice but the last, so a caller that must stay
+   * responsive (the dashboard's clock) can run a long tick in parts. Nothing else may change the host
+   * until the tick ends; the session finishes a tick under way before it applies a command.
+   */
+  *slices(): Generator<void, void, void> {
+    if (this.inTick) throw new Error('a tick started while another was under way');
+    this.inTick = true;
+    try {
+      yield* this.runSlices();
+    } finally {
+      this.inTick = false;
+    }
+  }
+
+  private *runSlices(): Generator<void, void, void> {
     const dt = this.config.tick;
     for (const m of this.machines) m.beginTick();
     for (let s = 0; s < SLICES; s++) {
+      if (s > 0) yield;
       for (const m of this.machines) {
         m.run(
           (m.vm.config.vcpus * dt) / SLICES,

@@ -37,6 +37,17 @@ export class CompareSession {
     for (const s of this.sessions) s.tick();
   }
 
+  get tickUnderway(): boolean {
+    return this.primary.tickUnderway;
+  }
+
+  /** One slice of every host's tick: they tick in step, so they end their ticks on the same slice. */
+  advance(): boolean {
+    let done = true;
+    for (const s of this.sessions) done = s.advance() && done;
+    return done;
+  }
+
   /** Sent to every host; the answer is the first refusal, or the first host's answer. */
   send(text: string): CommandResult {
     const results = this.sessions.map((s) => s.send(text));

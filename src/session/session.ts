@@ -27,6 +27,8 @@ export class Session {
   private readonly timeline: Preset['timeline'];
   private nextTimeline = 0;
   private current: HostSnapshot;
+  /** The tick under way, slice by slice (see `advance`). */
+  private underway: Generator<void, void, void> | null = null;
   private readonly listeners = new Set<(s: HostSnapshot) => void>();
   /** Settings in the preset that the personality has no use for, one line each. */
   readonly warnings: string[];
@@ -71,10 +73,30 @@ export class Session {
     return () => this.listeners.delete(fn);
   }
 
-  /** One tick of simulated time; the timeline commands due by its end are applied. */
+  /** One tick of simulated time (or the rest of the one under way); the timeline commands due by its end are applied. */
   tick(): HostSnapshot {
-    this.host.tick();
+    while (!this.advance());
     return this.current;
+  }
+
+  /** A tick has started (by `advance`) and not ended. */
+  get tickUnderway(): boolean {
+    return this.underway !== null;
+  }
+
+  /**
+   * One slice of a tick, starting a tick when none is under way; true when this slice ended the tick.
+   * The dashboard's clock ticks this way, so keys are answered between the slices of a long tick.
+   */
+  advance(): boolean {
+    this.underway ??= this.host.slices();
+    let done: boolean | undefined;
+    try {
+      done = this.underway.next().done;
+    } finally {
+      if (done !== false) this.underway = null;
+    }
+    return done === true;
   }
 
   /** Ticks until simulated time reaches `t`. */
@@ -90,7 +112,9 @@ export class Session {
     return this.command(parsed.command);
   }
 
+  /** Applied between ticks: a tick under way is finished first. */
   command(cmd: ParsedCommand): CommandResult {
+    if (this.underway) this.tick();
     const resolved = this.resolve(cmd);
     if ('error' in resolved) return { ok: false, error: resolved.error };
     const r = applyCommand(this.host, resolved);
@@ -99,6 +123,8 @@ export class Session {
   }
 
   close(): void {
+    this.underway?.return();
+    this.underway = null;
     this.listeners.clear();
     this.host.close();
   }

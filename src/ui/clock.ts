@@ -4,11 +4,15 @@
  * batches of about `budgetMs` and yields to the event loop between them, so keys are still answered.
  * When the engine cannot keep up, the backlog is dropped rather than chased (simulated time then runs
  * slower than asked, which the header shows). Paused, it does nothing; single steps go through the
- * session's `step` command.
+ * session's `step` command. A tick runs slice by slice and the budget is checked between slices, so a
+ * long tick (guests booting write hundreds of megabytes) does not keep keys waiting for all of it.
  */
 
 export interface Tickable {
-  tick(): unknown;
+  /** Runs one slice of a tick (starting one if none is under way); true when that ended a tick. */
+  advance(): boolean;
+  /** A tick has started and not ended (a command in between finishes it first). */
+  readonly tickUnderway: boolean;
   readonly host: {
     readonly paused: boolean;
     readonly speed: number;
@@ -32,6 +36,7 @@ export class Clock {
   private last = 0;
   /** Simulated seconds owed. */
   private owed = 0;
+
   private running = false;
   private failed = false;
   private readonly now: () => number;
@@ -101,9 +106,13 @@ export class Clock {
     const max = speed === Number.POSITIVE_INFINITY;
     if (!max) this.owed += elapsed * speed;
     const start = this.now();
-    while ((max || this.owed + 1e-9 >= dt) && this.now() - start < this.budgetMs) {
+    while (
+      (max || this.session.tickUnderway || this.owed + 1e-9 >= dt) &&
+      this.now() - start < this.budgetMs
+    ) {
+      let ended: boolean;
       try {
-        this.session.tick();
+        ended = this.session.advance();
       } catch (e) {
         this.failed = true;
         this.owed = 0;
@@ -111,11 +120,13 @@ export class Clock {
         this.schedule(this.maxSleepMs);
         return;
       }
+      if (!ended) continue;
       this.ticks++;
       if (!max) this.owed -= dt;
       if (this.session.host.paused) break;
     }
-    if (max) {
+    // The rest of a tick under way comes before anything else, as soon as keys have had their turn.
+    if (max || this.session.tickUnderway) {
       this.schedule(0);
       return;
     }

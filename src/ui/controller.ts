@@ -6,7 +6,7 @@
  */
 import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
-import { Clock } from './clock.ts';
+import { Clock, type Tickable } from './clock.ts';
 import { complete } from './complete.ts';
 import { DEFAULT_DELAY, type SavedLayout, saveLayout } from './config.ts';
 import {
@@ -40,18 +40,12 @@ import { type CommandLineState, keyContext, type Overlay, type UiState } from '.
 import { type Sampler, sampleUsage, type Usage } from './usage.ts';
 
 /** What the dashboard needs of a Session (tests and the bench can give it something else). */
-export interface SessionLike {
+export interface SessionLike extends Tickable {
   readonly snapshot: HostSnapshot;
   subscribe(fn: (s: HostSnapshot) => void): () => void;
-  tick(): unknown;
   send(text: string): CommandResult;
   /** In compare mode: every personality's snapshot, side by side on the compare screen. */
   compare?(): readonly HostSnapshot[];
-  readonly host: {
-    readonly paused: boolean;
-    readonly speed: number;
-    readonly config: { readonly tick: number };
-  };
 }
 
 export interface ControllerOptions {

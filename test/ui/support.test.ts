@@ -169,15 +169,25 @@ describe('clock', () => {
     vi.useRealTimers();
   });
 
-  function fake(speed: number) {
+  /** A session whose ticks take `slices` calls of `advance`, each costing `sliceMs` of the fake clock. */
+  function fake(speed: number, slices = 1, sliceMs = 1) {
     let now = 0;
     const host = { paused: false, speed, config: { tick: 1 } };
     const s = {
       ticks: 0,
+      slicesRun: 0,
+      part: 0,
       host,
-      tick() {
+      get tickUnderway() {
+        return s.part > 0;
+      },
+      advance(): boolean {
+        s.slicesRun++;
+        now += sliceMs;
+        s.part = (s.part + 1) % slices;
+        if (s.part > 0) return false;
         s.ticks++;
-        now += 1;
+        return true;
       },
     };
     return { s, host, advance: (ms: number) => (now += ms), now: () => now };
@@ -216,10 +226,33 @@ describe('clock', () => {
     c.stop();
   });
 
+  it('runs a long tick slice by slice, yielding between slices, and starts no tick it does not owe', () => {
+    vi.useFakeTimers();
+    const f = fake(1, 10, 30);
+    const c = new Clock(f.s, { onError: () => {}, now: f.now, budgetMs: 40 });
+    c.start();
+    f.advance(1000);
+    vi.advanceTimersToNextTimer();
+    // Two slices fit the budget (30 ms, then over it at 60 ms); the rest of the tick waits its turn.
+    expect(f.s.slicesRun).toBe(2);
+    expect(f.s.tickUnderway).toBe(true);
+    let turns = 1;
+    while (f.s.tickUnderway) {
+      vi.advanceTimersToNextTimer();
+      turns++;
+    }
+    expect(turns).toBe(5);
+    expect(f.s.ticks).toBe(1);
+    // 0.3 s of the next second is owed, not a whole tick: nothing more runs until it is.
+    vi.advanceTimersToNextTimer();
+    expect(f.s.slicesRun).toBe(10);
+    c.stop();
+  });
+
   it('stops ticking after an engine error and says so', () => {
     vi.useFakeTimers();
     const f = fake(1);
-    f.s.tick = () => {
+    f.s.advance = () => {
       throw new Error('disk full');
     };
     const errors: unknown[] = [];
