@@ -115,6 +115,11 @@ export class Session {
   /** Applied between ticks: a tick under way is finished first. */
   command(cmd: ParsedCommand): CommandResult {
     if (this.underway) this.tick();
+    return this.apply(cmd);
+  }
+
+  /** Applies a command now: between ticks, or at the end of one (the timeline, from inside the tick). */
+  private apply(cmd: ParsedCommand): CommandResult {
     const resolved = this.resolve(cmd);
     if ('error' in resolved) return { ok: false, error: resolved.error };
     const r = applyCommand(this.host, resolved);
@@ -147,7 +152,7 @@ export class Session {
       this.timeline[this.nextTimeline].at <= this.host.t + 1e-9
     ) {
       const item = this.timeline[this.nextTimeline++];
-      const r = this.command(item.command);
+      const r = this.apply(item.command);
       if (!r.ok) this.host.log('error', `${this.preset.file}:${item.line}: ${item.text}: ${r.error}`);
     }
   }

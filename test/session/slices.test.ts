@@ -6,23 +6,39 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../src/engine/snapshot.ts';
-import type { Session } from '../../src/session/session.ts';
-import { session as makeSession } from '../ui/fixtures.ts';
+import { parsePreset } from '../../src/scenario/preset.ts';
+import { Session } from '../../src/session/session.ts';
 
 const open: Session[] = [];
 afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-/** A small overcommitted host whose guests touch memory, so every tick moves pages. */
+/** A small overcommitted host whose guests touch memory, so every tick moves pages; its timeline acts. */
 function busy(): Session {
-  const workload = (type: string, size: string) => `workloads:\n  - type: ${type}\n    size: ${size}`;
-  const s = makeSession(
-    [
-      { name: 'a', memszMB: 96, extra: workload('database', '64MB') },
-      { name: 'b', memszMB: 96, extra: workload('kernel-compile', '64MB') },
-    ],
-    128,
+  const s = new Session(
+    parsePreset(
+      [
+        'seed: 7',
+        'host:',
+        '  memory: 128MB',
+        'guests:',
+        ...['a database', 'b kernel-compile'].flatMap((g) => {
+          const [name, type] = g.split(' ');
+          return [
+            `  - name: ${name}`,
+            '    memsz: 96MB',
+            '    workloads:',
+            `      - type: ${type}`,
+            '        size: 64MB',
+          ];
+        }),
+        'timeline:',
+        '  - at 3s: limit a 64MB',
+        '  - at 6s: start b memhog size=16MB',
+      ].join('\n'),
+      'slices-test.yaml',
+    ),
   );
   open.push(s);
   return s;
@@ -51,6 +67,13 @@ describe('ticking slice by slice', () => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  it('applies the timeline from inside a tick run slice by slice', () => {
+    const s = busy();
+    while (s.host.t < 7) s.advance();
+    expect(s.snapshot.guests.find((g) => g.name === 'a')?.AMAX).toBe(64);
+    expect(s.snapshot.events.some((e) => e.message.includes('memhog'))).toBe(true);
   });
 
   it('takes ten slices to end a tick, and publishes a snapshot only at its end', () => {
