@@ -9,7 +9,7 @@ import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../s
 import { hostPane } from '../../src/ui/render/host.ts';
 import { eventLines, eventsPane, fieldsPane, helpLines } from '../../src/ui/render/panels.ts';
 import { renderFrame } from '../../src/ui/render/screen.ts';
-import { clip, line, lineWidth, plain, skip, span, wrap } from '../../src/ui/render/text.ts';
+import { clip, line, lineWidth, mbScale, plain, skip, span, wrap } from '../../src/ui/render/text.ts';
 import { DEFAULT_XEN_LAYOUT } from '../../src/ui/render/xentop.ts';
 import type { UiState } from '../../src/ui/state.ts';
 import { snapshot, text } from './fixtures.ts';
@@ -224,6 +224,12 @@ describe('text helpers', () => {
     expect(plain(skip(l, 4))).toBe('ef');
     expect(wrap('one two three four', 9)).toEqual(['one two', 'three', 'four']);
     expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('tops a chart in MB so that a small peak never reads as zero', () => {
+    expect(mbScale(0.03)).toBe('0.03');
+    expect(mbScale(9.5)).toBe('9.50');
+    expect(mbScale(1536.4)).toBe('1536');
   });
 });
 

@@ -15,6 +15,7 @@ import {
   type Line,
   line,
   mb2,
+  mbScale,
   mbText,
   type Role,
   span,
@@ -49,7 +50,7 @@ export function guestCharts(g: GuestSnapshot, history: History, keys?: readonly 
       values,
       role: c.role,
       scale: thru ? undefined : { min: 0, max: g.MEMSZ > 0 ? g.MEMSZ : undefined },
-      maxLabel: (max: number) => (thru ? `max ${compact(max)}` : `of ${max.toFixed(0)}`),
+      maxLabel: (max: number) => (thru ? `max ${compact(max)}` : `of ${mbScale(max)}`),
     };
   });
 }

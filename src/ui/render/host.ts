@@ -3,7 +3,7 @@ import type { HostSnapshot } from '../../engine/snapshot.ts';
 import type { History, HostSeries } from '../history.ts';
 import { type ChartSpec, chartGrid, chartHeightFor } from './braille.ts';
 import { freeStateGauge, hostSegments, stackedBar } from './gauge.ts';
-import { blank, compact, frame, type Line, line, mb2, type Role, span } from './text.ts';
+import { blank, compact, frame, type Line, line, mb2, mbScale, type Role, span } from './text.ts';
 
 interface HostChart {
   readonly key: HostSeries;
@@ -36,7 +36,7 @@ export function hostCharts(snap: HostSnapshot, history: History, keys?: readonly
       values,
       role: c.role,
       scale: isMB && (c.key === 'free' || c.key === 'private') ? { min: 0, max: total } : undefined,
-      maxLabel: (max: number) => (isMB ? `max ${max.toFixed(0)}` : `max ${compact(max)}`),
+      maxLabel: (max: number) => (isMB ? `max ${mbScale(max)}` : `max ${compact(max)}`),
     };
   });
 }

@@ -208,6 +208,8 @@ export function wrap(text: string, width: number): string[] {
 
 /** esxtop prints MB with two decimals. */
 export const mb2 = (x: number): string => x.toFixed(2);
+/** A chart's top in MB: whole above 10, else two decimals, so a small peak never reads as 0. */
+export const mbScale = (x: number): string => (Math.abs(x) >= 10 ? x.toFixed(0) : x.toFixed(2));
 /** A whole number of MB with a unit, for prose: "1536 MB", "12.5 GB" above 10 GB. */
 export function mbText(x: number): string {
   if (Math.abs(x) >= 10240) return `${(x / 1024).toFixed(1)} GB`;
