@@ -175,9 +175,11 @@ export class Host {
   }
 
   /**
-   * One tick in its slices: it pauses after each slice but the last, so a caller that must stay
-   * responsive (the dashboard's clock) can run a long tick in parts. Nothing else may change the host
-   * until the tick ends; the session finishes a tick under way before it applies a command.
+   * One tick in its parts: each of its ten slices runs every guest in turn, then reclaims, and the
+   * tick pauses between any two of these (a guest's run, reclamation), so a caller that must stay
+   * responsive (the dashboard's clock) can run a long tick in parts of about one guest's work.
+   * Nothing else may change the host until the tick ends; the session finishes a tick under way
+   * before it applies a command.
    */
   *slices(): Generator<void, void, void> {
     if (this.inTick) throw new Error('a tick started while another was under way');
@@ -193,8 +195,8 @@ export class Host {
     const dt = this.config.tick;
     for (const m of this.machines) m.beginTick();
     for (let s = 0; s < SLICES; s++) {
-      if (s > 0) yield;
-      for (const m of this.machines) {
+      for (const [i, m] of this.machines.entries()) {
+        if (s > 0 || i > 0) yield;
         m.run(
           (m.vm.config.vcpus * dt) / SLICES,
           () => this.mayRun(m),
@@ -203,6 +205,7 @@ export class Host {
           },
         );
       }
+      yield;
       this.updateState();
       this.reclaimer.step(dt / SLICES);
       this.reportFaults();

@@ -8,6 +8,9 @@ import type { Session } from './session.ts';
  * The first session is the one the dashboard's ordinary screens show.
  */
 export class CompareSession {
+  /** The hosts that have ended the tick of the round under way (hosts with more guests take more slices). */
+  private readonly ended = new Set<Session>();
+
   constructor(readonly sessions: readonly Session[]) {
     if (sessions.length === 0) throw new Error('compare needs at least one personality');
   }
@@ -33,23 +36,30 @@ export class CompareSession {
     return this.primary.subscribe(fn);
   }
 
+  /** One tick of every host; a round under way is finished instead. */
   tick(): void {
-    for (const s of this.sessions) s.tick();
+    for (const s of this.sessions) if (!this.ended.has(s)) s.tick();
+    this.ended.clear();
   }
 
   get tickUnderway(): boolean {
-    return this.primary.tickUnderway;
+    return this.sessions.some((s) => s.tickUnderway);
   }
 
-  /** One slice of every host's tick: they tick in step, so they end their ticks on the same slice. */
+  /**
+   * One slice of the tick of every host that has not ended it yet; true when the last one ends it.
+   * The hosts stay in step: none starts its next tick before all have ended this one.
+   */
   advance(): boolean {
-    let done = true;
-    for (const s of this.sessions) done = s.advance() && done;
-    return done;
+    for (const s of this.sessions) if (!this.ended.has(s) && s.advance()) this.ended.add(s);
+    if (this.ended.size < this.sessions.length) return false;
+    this.ended.clear();
+    return true;
   }
 
-  /** Sent to every host; the answer is the first refusal, or the first host's answer. */
+  /** Sent to every host, between ticks; the answer is the first refusal, or the first host's answer. */
   send(text: string): CommandResult {
+    if (this.tickUnderway) this.tick();
     const results = this.sessions.map((s) => s.send(text));
     return results.find((r) => !r.ok) ?? results[0];
   }

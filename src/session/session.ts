@@ -27,7 +27,7 @@ export class Session {
   private readonly timeline: Preset['timeline'];
   private nextTimeline = 0;
   private current: HostSnapshot;
-  /** The tick under way, slice by slice (see `advance`). */
+  /** The tick under way, part by part (see `advance`). */
   private underway: Generator<void, void, void> | null = null;
   private readonly listeners = new Set<(s: HostSnapshot) => void>();
   /** Settings in the preset that the personality has no use for, one line each. */
@@ -85,8 +85,9 @@ export class Session {
   }
 
   /**
-   * One slice of a tick, starting a tick when none is under way; true when this slice ended the tick.
-   * The dashboard's clock ticks this way, so keys are answered between the slices of a long tick.
+   * One part of a tick (a guest's run or reclamation), starting a tick when none is under way; true
+   * when it ended the tick. The dashboard's clock ticks this way, so keys are answered between the
+   * parts of a long tick.
    */
   advance(): boolean {
     this.underway ??= this.host.slices();

@@ -4,12 +4,13 @@
  * batches of about `budgetMs` and yields to the event loop between them, so keys are still answered.
  * When the engine cannot keep up, the backlog is dropped rather than chased (simulated time then runs
  * slower than asked, which the header shows). Paused, it does nothing; single steps go through the
- * session's `step` command. A tick runs slice by slice and the budget is checked between slices, so a
- * long tick (guests booting write hundreds of megabytes) does not keep keys waiting for all of it.
+ * session's `step` command. A tick runs part by part (a guest's run, reclamation) and the budget is
+ * checked between parts, so a long tick (guests booting write hundreds of megabytes) does not keep
+ * keys waiting for all of it.
  */
 
 export interface Tickable {
-  /** Runs one slice of a tick (starting one if none is under way); true when that ended a tick. */
+  /** Runs one part of a tick (starting one if none is under way); true when that ended a tick. */
   advance(): boolean;
   /** A tick has started and not ended (a command in between finishes it first). */
   readonly tickUnderway: boolean;

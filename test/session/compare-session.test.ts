@@ -1,0 +1,73 @@
+/**
+ * Compare mode drives several hosts as one: hosts with more guests take more slices to end a tick,
+ * yet no host starts its next tick before every host has ended this one, and a command lands on
+ * all of them between the same two ticks.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePreset } from '../../src/scenario/preset.ts';
+import { CompareSession } from '../../src/session/compare-session.ts';
+import { Session } from '../../src/session/session.ts';
+
+const open: CompareSession[] = [];
+afterEach(() => {
+  for (const c of open.splice(0)) c.close();
+});
+
+/** A host with `guests` small guests, each compiling. */
+function host(guests: number): Session {
+  const lines = ['seed: 3', 'host:', '  memory: 256MB', 'guests:'];
+  for (let i = 0; i < guests; i++)
+    lines.push(
+      `  - name: g${i}`,
+      '    memsz: 64MB',
+      '    workloads:',
+      '      - type: kernel-compile',
+      '        size: 32MB',
+    );
+  return new Session(parsePreset(lines.join('\n'), `compare-${guests}.yaml`));
+}
+
+function pair(): CompareSession {
+  const c = new CompareSession([host(1), host(4)]);
+  open.push(c);
+  return c;
+}
+
+const times = (c: CompareSession): number[] => c.compare().map((s) => s.t);
+
+describe('compare mode, tick by tick', () => {
+  it('keeps hosts with different guest counts in step, slice by slice', () => {
+    const c = pair();
+    for (let tick = 1; tick <= 3; tick++) {
+      let advances = 0;
+      while (!c.advance()) {
+        advances++;
+        expect(c.tickUnderway).toBe(true);
+      }
+      // The host with four guests sets the pace: ten slices of four guests and reclamation.
+      expect(advances + 1).toBe(10 * 5);
+      expect(times(c)).toEqual([tick, tick]);
+      expect(c.tickUnderway).toBe(false);
+    }
+  });
+
+  it('finishes the round under way before a command, on every host alike', () => {
+    const c = pair();
+    for (let i = 0; i < 20; i++) c.advance(); // the one-guest host has ended its tick, the other not
+    expect(c.sessions[0].tickUnderway).toBe(false);
+    expect(c.sessions[1].tickUnderway).toBe(true);
+    expect(c.send('limit g0 32MB').ok).toBe(true);
+    expect(times(c)).toEqual([1, 1]);
+    expect(c.compare().map((s) => s.guests.find((g) => g.name === 'g0')?.AMAX)).toEqual([32, 32]);
+    c.tick();
+    expect(times(c)).toEqual([2, 2]);
+  });
+
+  it('ends a round under way with tick, without a second tick on the host that had ended it', () => {
+    const c = pair();
+    for (let i = 0; i < 20; i++) c.advance();
+    c.tick();
+    expect(times(c)).toEqual([1, 1]);
+    expect(c.tickUnderway).toBe(false);
+  });
+});
