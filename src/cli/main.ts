@@ -164,16 +164,18 @@ program
         process.stdout.write(compareTable(results, opts.seconds));
         return;
       }
+      const refused: string[] = [];
       const sessions = opts.personalities.flatMap((personality) => {
         try {
           return [openSessionFrom(loaded, { personality, seed: opts.seed })];
         } catch (err) {
-          console.error(`${personality}: cannot run this preset: ${(err as Error).message}`);
+          refused.push(`${personality}: cannot run this preset: ${(err as Error).message}`);
           return [];
         }
       });
-      if (sessions.length === 0) throw new UsageError('compare: no personality can run this preset');
-      const compare = new CompareSession(sessions);
+      if (sessions.length === 0)
+        throw new UsageError(`compare: no personality can run this preset\n${refused.join('\n')}`);
+      const compare = new CompareSession(sessions, refused);
       try {
         await runDashboard(compare, { theme: opts.theme, color: opts.color, screen: 'compare' });
       } finally {

@@ -11,7 +11,14 @@ export class CompareSession {
   /** The hosts that have ended the tick of the round under way (hosts with more guests take more slices). */
   private readonly ended = new Set<Session>();
 
-  constructor(readonly sessions: readonly Session[]) {
+  /**
+   * @param refused one line per personality that could not power the preset's guests on, saying why:
+   *   the compare screen shows them under the panes of those that could.
+   */
+  constructor(
+    readonly sessions: readonly Session[],
+    readonly refused: readonly string[] = [],
+  ) {
     if (sessions.length === 0) throw new Error('compare needs at least one personality');
   }
 

@@ -46,6 +46,8 @@ export interface SessionLike extends Tickable {
   send(text: string): CommandResult;
   /** In compare mode: every personality's snapshot, side by side on the compare screen. */
   compare?(): readonly HostSnapshot[];
+  /** In compare mode: the personalities that could not run the preset, and why. */
+  readonly refused?: readonly string[];
 }
 
 export interface ControllerOptions {
@@ -198,7 +200,9 @@ export class Controller {
       usage: this.usage,
       cols: this.cols,
       rows: this.rows,
-      compare: this.session.compare?.() ?? null,
+      compare: this.session.compare
+        ? { hosts: this.session.compare(), refused: this.session.refused ?? [] }
+        : null,
     };
   }
 

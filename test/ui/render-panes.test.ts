@@ -170,7 +170,10 @@ describe('frames', () => {
           usage: null,
           cols,
           rows,
-          compare: [snapshot(), snapshot({ personality: 'kvm' })],
+          compare: {
+            hosts: [snapshot(), snapshot({ personality: 'kvm' })],
+            refused: ['hyperv: cannot run this preset: no room'],
+          },
         });
         expect(lines, `${screen} ${cols}x${rows}`).toHaveLength(rows - 1);
         for (const l of lines) expect(lineWidth(l)).toBeLessThanOrEqual(cols);
@@ -253,5 +256,14 @@ describe('the compare screen', () => {
     const kvm = lines.findIndex((l) => l.startsWith('kvm'));
     expect(lines[0].startsWith('esx')).toBe(true);
     expect(kvm).toBeGreaterThan(3);
+  });
+
+  it('says under the panes which personalities could not run the preset, and why', () => {
+    const why =
+      'hyperv: cannot run this preset: guest build1: startup memory and overhead 777 MB does not fit';
+    const lines = text(compareScreen([snapshot()], 60, 30, [why]));
+    const at = lines.findIndex((l) => l.startsWith('hyperv: cannot run this preset'));
+    expect(at).toBeGreaterThan(3);
+    expect(`${lines[at]} ${lines[at + 1]}`.replace(/\s+/g, ' ').trim()).toBe(why);
   });
 });

@@ -1,5 +1,5 @@
 import type { GuestSnapshot, HostSnapshot } from '../../engine/snapshot.ts';
-import { blank, cell, frame, type Line, line, span } from './text.ts';
+import { blank, cell, frame, type Line, line, span, wrap } from './text.ts';
 
 /** The columns a compare pane shows per guest: what differs between products. */
 const COLUMNS: readonly [string, number, (g: GuestSnapshot) => number | null][] = [
@@ -54,9 +54,15 @@ export function comparePane(s: HostSnapshot): Line[] {
 
 /**
  * Every personality's pane, side by side as far as the width allows, the rest below: the same guests
- * under each product, at the same simulated time.
+ * under each product, at the same simulated time. Under them, each personality that could not run the
+ * preset and why, so that none is missing without a word.
  */
-export function compareScreen(snaps: readonly HostSnapshot[], width: number, height: number): Line[] {
+export function compareScreen(
+  snaps: readonly HostSnapshot[],
+  width: number,
+  height: number,
+  refused: readonly string[] = [],
+): Line[] {
   const perRow = Math.max(1, Math.floor((width + 2) / (COMPARE_PANE_WIDTH + 2)));
   const out: Line[] = [];
   for (let i = 0; i < snaps.length; i += perRow) {
@@ -73,5 +79,6 @@ export function compareScreen(snaps: readonly HostSnapshot[], width: number, hei
     }
     out.push(blank);
   }
+  for (const r of refused) for (const l of wrap(r, width)) out.push(line(span(l, 'error')));
   return frame(out, height);
 }

@@ -35,8 +35,8 @@ export interface FrameModel {
   readonly usage: Usage | null;
   readonly cols: number;
   readonly rows: number;
-  /** Every personality's snapshot in compare mode; null otherwise. */
-  readonly compare: readonly HostSnapshot[] | null;
+  /** In compare mode: every personality's snapshot, and the personalities that could not run; null otherwise. */
+  readonly compare: { readonly hosts: readonly HostSnapshot[]; readonly refused: readonly string[] } | null;
 }
 
 /** The dashboard's own line: simulated time, speed, seed, personality, state, delay, its CPU and RSS. */
@@ -170,7 +170,7 @@ function bodyLines(m: FrameModel, height: number): Line[] {
     case 'host':
       return hostPane(snap, m.history, cols, height);
     case 'compare':
-      return compareScreen(m.compare ?? [snap], cols, height);
+      return compareScreen(m.compare?.hosts ?? [snap], cols, height, m.compare?.refused);
     case 'events':
       return eventsPane(m.events, cols, height, ui.eventsBack);
     case 'detail':
