@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
@@ -9,10 +9,8 @@ import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { runRecord } from './record.ts';
+import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
-
-/** A user-facing failure: printed as one line, no stack. */
-export class UsageError extends Error {}
 
 const positiveInt =
   (name: string) =>
@@ -61,7 +59,9 @@ const program = new Command('memvisor')
     'A simulated virtualization host under memory overcommit, shown as esxtop and xentop show a real one',
   )
   .enablePositionalOptions()
-  .showHelpAfterError()
+  // A wrong argument is one line naming it, a pointer to the help, and exit status 2, like bad input.
+  .showHelpAfterError('(memvisor --help, or memvisor COMMAND --help, for usage)')
+  .exitOverride()
   .configureOutput({ outputError: (s, write) => write(s) });
 
 program
@@ -224,7 +224,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof PresetError || err instanceof UsageError) {
+  if (err instanceof CommanderError) {
+    // Commander has printed its message (or the help, or the version) already.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof PresetError || err instanceof UsageError) {
     console.error(err.message);
     process.exitCode = 2;
   } else {

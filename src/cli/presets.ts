@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from './usage-error.ts';
 
 /** The presets folder that ships with memvisor. */
 export const PRESET_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../presets');
@@ -9,7 +10,11 @@ export const PRESET_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../.
 export function presetPath(arg: string): string {
   if (existsSync(arg)) return arg;
   const shipped = join(PRESET_DIR, arg.endsWith('.yaml') ? arg : `${arg}.yaml`);
-  return existsSync(shipped) ? shipped : arg;
+  if (existsSync(shipped)) return shipped;
+  const names = listPresets().map((p) => p.name);
+  throw new UsageError(
+    `preset "${arg}": no such file, and no shipped preset by that name (${names.join(', ')})`,
+  );
 }
 
 /** Each shipped preset with the first line of its opening comment. */

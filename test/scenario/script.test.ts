@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { validateFiles } from '../../src/cli/validate.ts';
@@ -9,9 +8,9 @@ import { PresetError } from '../../src/scenario/problems.ts';
 import { isScriptData, loadScript, parseScript, parseStep } from '../../src/scenario/script.ts';
 import { keystroke, parseKeys, parseTyped } from '../../src/scenario/script-keys.ts';
 import { themeNames } from '../../src/ui/theme.ts';
+import { ROOT, runCli } from '../cli.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
 const DIR = join(HERE, 'scripts');
 const fixture = (name: string): string => join(DIR, name);
 const MB = 256;
@@ -261,19 +260,7 @@ describe('invalid scripts', () => {
 });
 
 describe('memvisor validate', () => {
-  const run = (...files: string[]) => {
-    try {
-      const out = execFileSync(process.execPath, [join(ROOT, 'bin/memvisor.js'), 'validate', ...files], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      return { status: 0, out, err: '' };
-    } catch (e) {
-      const x = e as { status: number; stdout: string; stderr: string };
-      return { status: x.status, out: x.stdout, err: x.stderr };
-    }
-  };
+  const run = (...files: string[]) => runCli('validate', ...files);
 
   it('checks presets and scripts alike: ok, or every problem and exit status 1', () => {
     const good = run('presets/default.yaml', 'scripts/demo.yaml', fixture('valid.yaml'));
