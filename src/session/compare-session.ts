@@ -8,9 +8,6 @@ import type { Session } from './session.ts';
  * The first session is the one the dashboard's ordinary screens show.
  */
 export class CompareSession {
-  /** The hosts that have ended the tick of the round under way (hosts with more guests take more slices). */
-  private readonly ended = new Set<Session>();
-
   /**
    * @param refused one line per personality that could not power the preset's guests on, saying why:
    *   the compare screen shows them under the panes of those that could.
@@ -43,30 +40,32 @@ export class CompareSession {
     return this.primary.subscribe(fn);
   }
 
-  /** One tick of every host; a round under way is finished instead. */
-  tick(): void {
-    for (const s of this.sessions) if (!this.ended.has(s)) s.tick();
-    this.ended.clear();
-  }
-
+  /**
+   * A round is under way while some host has not ended its tick: hosts with more guests take more
+   * parts to tick, and those that have ended wait for the others.
+   */
   get tickUnderway(): boolean {
     return this.sessions.some((s) => s.tickUnderway);
   }
 
-  /**
-   * One slice of the tick of every host that has not ended it yet; true when the last one ends it.
-   * The hosts stay in step: none starts its next tick before all have ended this one.
-   */
-  advance(): boolean {
-    for (const s of this.sessions) if (!this.ended.has(s) && s.advance()) this.ended.add(s);
-    if (this.ended.size < this.sessions.length) return false;
-    this.ended.clear();
-    return true;
+  /** One tick of every host; a round under way is finished instead. */
+  tick(): void {
+    const round = this.tickUnderway;
+    for (const s of this.sessions) if (!round || s.tickUnderway) s.tick();
   }
 
-  /** Sent to every host, between ticks; the answer is the first refusal, or the first host's answer. */
+  /**
+   * One part of the tick of every host still in the round (all of them when a round starts); true
+   * when the round has ended. The hosts stay in step: none starts its next tick before all have ended.
+   */
+  advance(): boolean {
+    const round = this.tickUnderway;
+    for (const s of this.sessions) if (!round || s.tickUnderway) s.advance();
+    return !this.tickUnderway;
+  }
+
+  /** Sent to every host, between ticks (each finishes its own); the first refusal, or the first host's answer. */
   send(text: string): CommandResult {
-    if (this.tickUnderway) this.tick();
     const results = this.sessions.map((s) => s.send(text));
     return results.find((r) => !r.ok) ?? results[0];
   }
