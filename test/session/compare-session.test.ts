@@ -1,12 +1,12 @@
 /**
- * Compare mode drives several hosts as one: hosts with more guests take more slices to end a tick,
+ * Compare mode drives several hosts as one: hosts with more guests take more parts to end a tick,
  * yet no host starts its next tick before every host has ended this one, and a command lands on
  * all of them between the same two ticks.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePreset } from '../../src/scenario/preset.ts';
 import { CompareSession } from '../../src/session/compare-session.ts';
-import { Session } from '../../src/session/session.ts';
+import type { Session } from '../../src/session/session.ts';
+import { session, workload } from '../ui/fixtures.ts';
 
 const open: CompareSession[] = [];
 afterEach(() => {
@@ -14,18 +14,15 @@ afterEach(() => {
 });
 
 /** A host with `guests` small guests, each compiling. */
-function host(guests: number): Session {
-  const lines = ['seed: 3', 'host:', '  memory: 256MB', 'guests:'];
-  for (let i = 0; i < guests; i++)
-    lines.push(
-      `  - name: g${i}`,
-      '    memsz: 64MB',
-      '    workloads:',
-      '      - type: kernel-compile',
-      '        size: 32MB',
-    );
-  return new Session(parsePreset(lines.join('\n'), `compare-${guests}.yaml`));
-}
+const host = (guests: number): Session =>
+  session(
+    Array.from({ length: guests }, (_, i) => ({
+      name: `g${i}`,
+      memszMB: 64,
+      extra: workload('kernel-compile', '32MB'),
+    })),
+    256,
+  );
 
 function pair(): CompareSession {
   const c = new CompareSession([host(1), host(4)]);
@@ -36,7 +33,7 @@ function pair(): CompareSession {
 const times = (c: CompareSession): number[] => c.compare().map((s) => s.t);
 
 describe('compare mode, tick by tick', () => {
-  it('keeps hosts with different guest counts in step, slice by slice', () => {
+  it('keeps hosts with different guest counts in step, part by part', () => {
     const c = pair();
     for (let tick = 1; tick <= 3; tick++) {
       let advances = 0;

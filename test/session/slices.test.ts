@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../src/engine/snapshot.ts';
-import { parsePreset } from '../../src/scenario/preset.ts';
-import { Session } from '../../src/session/session.ts';
+import type { Session } from '../../src/session/session.ts';
+import { session as makeSession, workload } from '../ui/fixtures.ts';
 
 const open: Session[] = [];
 afterEach(() => {
@@ -16,29 +16,13 @@ afterEach(() => {
 
 /** A small overcommitted host whose guests touch memory, so every tick moves pages; its timeline acts. */
 function busy(): Session {
-  const s = new Session(
-    parsePreset(
-      [
-        'seed: 7',
-        'host:',
-        '  memory: 128MB',
-        'guests:',
-        ...['a database', 'b kernel-compile'].flatMap((g) => {
-          const [name, type] = g.split(' ');
-          return [
-            `  - name: ${name}`,
-            '    memsz: 96MB',
-            '    workloads:',
-            `      - type: ${type}`,
-            '        size: 64MB',
-          ];
-        }),
-        'timeline:',
-        '  - at 3s: limit a 64MB',
-        '  - at 6s: start b memhog size=16MB',
-      ].join('\n'),
-      'slices-test.yaml',
-    ),
+  const s = makeSession(
+    [
+      { name: 'a', memszMB: 96, extra: workload('database', '64MB') },
+      { name: 'b', memszMB: 96, extra: workload('kernel-compile', '64MB') },
+    ],
+    128,
+    ['at 3s: limit a 64MB', 'at 6s: start b memhog size=16MB'],
   );
   open.push(s);
   return s;

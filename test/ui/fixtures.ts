@@ -134,11 +134,13 @@ export const text = (lines: readonly Line[]): string[] => lines.map(plain);
 
 /**
  * A real session on a small host, built from preset text (the preset format is the stable contract);
- * guests have no workloads unless given, so ticks are cheap.
+ * guests have no workloads unless given, so ticks are cheap. `timeline` entries read like a preset's
+ * (`at 3s: limit a 64MB`).
  */
 export function session(
   guests: { name: string; memszMB: number; extra?: string }[] = [],
   hostMB = 1024,
+  timeline: readonly string[] = [],
 ): Session {
   const lines = ['# ui test', 'seed: 7', 'personality: esx', 'host:', `  memory: ${hostMB}MB`, 'guests:'];
   if (guests.length === 0) lines[lines.length - 1] = 'guests: []';
@@ -146,8 +148,13 @@ export function session(
     lines.push(`  - name: ${g.name}`, `    memsz: ${g.memszMB}MB`);
     if (g.extra) lines.push(...g.extra.split('\n').map((l) => `    ${l}`));
   }
+  if (timeline.length > 0) lines.push('timeline:', ...timeline.map((t) => `  - ${t}`));
   return new Session(parsePreset(lines.join('\n'), 'ui-test.yaml'));
 }
+
+/** A guest's `extra` preset text giving it one workload. */
+export const workload = (type: string, size: string): string =>
+  `workloads:\n  - type: ${type}\n    size: ${size}`;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping escape codes
 export const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
