@@ -63,6 +63,11 @@ export interface Personality {
    * host of `usable` pages, or null. Products without host swap cannot start what they cannot back.
    */
   admit?(g: GuestConfig, others: readonly GuestConfig[], usable: number): string | null;
+  /**
+   * Whether the host keeps free memory at its high threshold (ESX): it balloons guests above their
+   * target as soon as free memory falls under it, and such a guest takes no free memory below it.
+   */
+  readonly holdsHighThreshold?: boolean;
   /** A new memory size for the guest (Hyper-V hot-add), or null to leave it. */
   resize?(m: Machine, hostFreePages: number): number | null;
 }

@@ -25,11 +25,12 @@ export class TraceWorkload extends Workload {
   }
 
   step(): number {
-    const op = this.trace.ops[this.next++];
+    const op = this.trace.ops[this.next];
     const page = op.page % this.process.sizePages;
     if (op.kind === 'W') this.os.write(this.process, page, op.offset, op.bytes);
     else this.os.read(this.process, page);
-    if (this.next === this.trace.ops.length) this.state = 'done';
+    // Only now: an operation the host made wait (it threw) is tried again, not skipped.
+    if (++this.next === this.trace.ops.length) this.state = 'done';
     return 10e-6;
   }
 }
