@@ -51,6 +51,10 @@ export interface GuestOsStats {
   cacheMisses: number;
   writebacks: number;
   cacheDrops: number;
+  /** Pages read from the guest's storage: file pages its page cache missed (and tmem did not hold), and swap-ins from its swap device. */
+  storageReads: number;
+  /** Pages written to the guest's storage: dirty file pages written back, and swap-outs to its swap device. */
+  storageWrites: number;
 }
 
 const OS_SEEDS: Record<OsType, number> = { linux: 0x11, windows: 0x22, solaris: 0x33, freebsd: 0x44 };
@@ -98,6 +102,8 @@ export class GuestOS {
     cacheMisses: 0,
     writebacks: 0,
     cacheDrops: 0,
+    storageReads: 0,
+    storageWrites: 0,
   };
 
   constructor(
@@ -241,6 +247,7 @@ export class GuestOS {
         this.frontswapped[slot] = 0;
       } else {
         this.swap.read(slot, bytes);
+        this.stats.storageReads++;
         this.vm.stall += COST.guestSwapIn;
       }
       this.swapSlots.give(slot);
@@ -315,6 +322,7 @@ export class GuestOS {
     if (this.tmem?.getEphemeral(this.poolOf(file), cacheKey(file, fpage), bytes)) return this.vm.pmapLoc[gpn];
     if (file.disk[fpage] >= 0) this.disk.read(file.disk[fpage], bytes);
     else fillPage(bytes, file.kind, file.seed, fpage);
+    this.stats.storageReads++;
     this.vm.stall += sequential ? COST.diskSequentialRead : COST.diskRandomRead;
     return this.vm.pmapLoc[gpn];
   }
@@ -341,6 +349,7 @@ export class GuestOS {
     this.disk.write(file.disk[fpage], bytes);
     this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
     this.stats.writebacks++;
+    this.stats.storageWrites++;
     this.vm.stall += COST.diskWrite;
   }
 
@@ -406,6 +415,7 @@ export class GuestOS {
       this.frontswapped[slot] = 1;
     } else {
       this.swap.write(slot, bytes);
+      this.stats.storageWrites++;
       this.vm.stall += COST.guestSwapOut;
     }
     p.pte[vpage] = swapEntry(slot);
