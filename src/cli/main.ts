@@ -5,12 +5,14 @@ import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
 import { runDashboard } from '../ui/run.tsx';
+import { colorWanted } from '../ui/theme.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { runRecord } from './record.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
+import { wallCommand } from './wall.ts';
 
 const positiveInt =
   (name: string) =>
@@ -208,6 +210,22 @@ program
   );
 
 program
+  .command('wall')
+  .description(
+    'the classroom board: big figures and charts drawn with blessed-contrib, readable from the back of a room',
+  )
+  .argument('[preset]', 'preset file or name (see `memvisor presets`)', 'default')
+  .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
+  .option('--personality <name>', 'run the preset under this product personality', personalityArg)
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (preset: string, opts: { seed?: number; personality?: string; theme: string; color: boolean }) => {
+      await wallCommand(preset, { ...opts, color: colorWanted(opts.color) });
+    },
+  );
+
+program
   .command('validate')
   .description('check preset and script files; every problem with file, line, column and field')
   .argument('<files...>')
@@ -215,9 +233,10 @@ program
     process.exitCode = validateFiles(files) ? 0 : 1;
   });
 
-// A reader that goes away (`memvisor batch ... | head`) ends the run quietly.
+// A reader that goes away (`memvisor batch ... | head`), or a terminal closed under the wall, ends the
+// run quietly.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(0);
   throw err;
 });
 
