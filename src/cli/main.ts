@@ -4,6 +4,7 @@ import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
+import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted } from '../ui/theme.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
@@ -88,14 +89,18 @@ program
         screen?: 'esxtop' | 'xentop';
       },
     ) => {
-      const session = openSession(presetPath(preset), opts);
+      // Guests power on as the clock runs, so the dashboard draws its first frame at once.
+      const session = openSession(presetPath(preset), { ...opts, stepwisePowerOn: true });
+      const link = new LocalLink(session, { clock: true });
       try {
-        await runDashboard(session, {
+        await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? session.snapshot.screen,
+          onReady: () => link.start(),
         });
       } finally {
+        await link.close();
         session.close();
       }
     },
@@ -169,7 +174,7 @@ program
       const refused: string[] = [];
       const sessions = opts.personalities.flatMap((personality) => {
         try {
-          return [openSessionFrom(loaded, { personality, seed: opts.seed })];
+          return [openSessionFrom(loaded, { personality, seed: opts.seed, stepwisePowerOn: true })];
         } catch (err) {
           refused.push(`${personality}: cannot run this preset: ${(err as Error).message}`);
           return [];
@@ -178,9 +183,16 @@ program
       if (sessions.length === 0)
         throw new UsageError(`compare: no personality can run this preset\n${refused.join('\n')}`);
       const compare = new CompareSession(sessions, refused);
+      const link = new LocalLink(compare, { clock: true });
       try {
-        await runDashboard(compare, { theme: opts.theme, color: opts.color, screen: 'compare' });
+        await runDashboard(link, {
+          theme: opts.theme,
+          color: opts.color,
+          screen: 'compare',
+          onReady: () => link.start(),
+        });
       } finally {
+        await link.close();
         compare.close();
       }
     },

@@ -50,8 +50,6 @@ export class Host {
   /** A tick is under way (between its first slice and its end). */
   private inTick = false;
   state: FreeState;
-  paused = false;
-  speed = 1;
   readonly vmkPages: number;
   readonly reclaimer: Reclaimer;
   /** esxtop's MEM overcommit average over 1, 5 and 15 minutes, decayed like a load average. */
