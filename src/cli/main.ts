@@ -1,8 +1,9 @@
+import { constants } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
-import { comparePersonalities } from '../session/compare.ts';
+import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
 import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
@@ -10,6 +11,7 @@ import { colorWanted } from '../ui/theme.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
+import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
@@ -117,20 +119,25 @@ program
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--dump-dir <dir>', "at the end, write every process's address space as <guest>.<workload>.img")
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
-  .action((preset: string, opts) => {
+  .action(async (preset: string, opts) => {
     if (!(BATCH_FORMATS as readonly string[]).includes(opts.format)) {
       throw new UsageError(`--format: "${opts.format}" is not a format (${BATCH_FORMATS.join(', ')})`);
     }
     const session = openSession(presetPath(preset), opts);
     try {
-      runBatch(session, {
+      const r = await runBatch(session, {
         samples: opts.samples,
         delay: opts.delay,
         format: opts.format,
         hostName: 'memvisor',
+        label: `batch ${preset}`,
         ...(opts.output ? { output: opts.output } : {}),
         ...(opts.dumpDir ? { dumpDir: opts.dumpDir } : {}),
       });
+      if (r.signal) {
+        console.error(`batch: stopped by ${r.signal} after ${r.samples} of ${opts.samples} samples`);
+        process.exitCode = 128 + constants.signals[r.signal];
+      }
     } finally {
       session.close();
     }
@@ -166,7 +173,13 @@ program
     ) => {
       const loaded = loadPreset(presetPath(preset));
       if (opts.table || !process.stdout.isTTY) {
-        const results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed);
+        const bar = progressBar(`compare ${preset}`, opts.seconds * opts.personalities.length);
+        let results: PersonalityOutcome[];
+        try {
+          results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed, bar.update);
+        } finally {
+          bar.stop();
+        }
         for (const r of results) for (const w of r.warnings) console.error(`warning: ${w}`);
         process.stdout.write(compareTable(results, opts.seconds));
         return;
