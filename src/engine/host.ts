@@ -69,7 +69,8 @@ export class Host {
     this.rng = new Rng(options.seed);
     this.pool = new FramePool(options.config.memoryPages);
     this.vmkPages = vmkPagesFor(options.config.memoryPages);
-    for (let i = 0; i < this.vmkPages; i++) this.pool.alloc(FrameKind.Overhead);
+    // The hypervisor's own memory and the guests' overhead: no guest reads it, so it is not cleared.
+    for (let i = 0; i < this.vmkPages; i++) this.pool.allocUnzeroed(FrameKind.Overhead);
     this.storeFactory =
       options.storeFactory ??
       ((name) => {
@@ -108,7 +109,7 @@ export class Host {
   addGuest(config: GuestConfig, workloads: readonly WorkloadSpec[] = []): Machine {
     const vm = new Guest(this.nextGid++, { ...config }, this.pool, this.reclaimer);
     for (let i = 0; i < config.overheadPages; i++)
-      vm.overheadFrames.push(this.pool.alloc(FrameKind.Overhead));
+      vm.overheadFrames.push(this.pool.allocUnzeroed(FrameKind.Overhead));
     const seq = ++this.storeSeq;
     const os = new GuestOS(
       vm,

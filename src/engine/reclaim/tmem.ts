@@ -92,7 +92,7 @@ export class Tmem {
       s.failedEphGets++;
       return false;
     }
-    into.set(this.pool.bytes(frame));
+    this.pool.read(frame, into);
     this.remove(pk, key, vm.gid, false);
     s.succEphGets++;
     vm.stall += COST.tmemGet;
@@ -119,7 +119,7 @@ export class Tmem {
     const pk = poolKey({ kind: 'private', gid: vm.gid }, true);
     const frame = this.pools.get(pk)?.get(key);
     if (frame === undefined) return false;
-    into.set(this.pool.bytes(frame));
+    this.pool.read(frame, into);
     this.remove(pk, key, vm.gid, true);
     this.statsOf(vm.gid).succPersGets++;
     vm.stall += COST.tmemGet;
@@ -130,7 +130,7 @@ export class Tmem {
   peekPersistent(vm: Guest, key: number, into: Uint8Array): boolean {
     const frame = this.pools.get(poolKey({ kind: 'private', gid: vm.gid }, true))?.get(key);
     if (frame === undefined) return false;
-    into.set(this.pool.bytes(frame));
+    this.pool.read(frame, into);
     return true;
   }
 
@@ -167,9 +167,9 @@ export class Tmem {
 
   private copyIn(bytes: Uint8Array): number {
     if (this.fallow <= 0) return -1;
-    const frame = this.pool.alloc(FrameKind.Tmem);
+    const frame = this.pool.allocUnzeroed(FrameKind.Tmem);
     if (frame < 0) return -1;
-    this.pool.bytes(frame).set(bytes);
+    this.pool.write(frame, 0, bytes);
     return frame;
   }
 
