@@ -441,10 +441,10 @@ function logPanel(events: readonly EngineEvent[], width: number, height: number)
  */
 function statusLine(s: HostSnapshot, view: WallView, width: number): Line {
   const flags: Span[] = [span(' memvisor wall ', 'title')];
-  if (s.paused) flags.push(span(' PAUSED ', 'paused'));
+  if (s.clock.paused) flags.push(span(' PAUSED ', 'paused'));
   if (view.readOnly) flags.push(span(` ${view.readOnly} `, 'warn'));
   if (view.message) flags.push(span(` ${view.message} `, 'accent'));
-  const details = ` ${s.personality}  t=${clock(s.t)}  ${speedText(s.speed)}  seed ${s.seed}  ${s.guests.length} guests`;
+  const details = ` ${s.personality}  t=${clock(s.t)}  ${speedText(s.clock).text}  seed ${s.seed}  ${s.guests.length} guests`;
   const keys = ` ${view.keys} `;
   const room = width - flags.reduce((a, x) => a + x.text.length, 0) - keys.length;
   const shown = details.slice(0, Math.max(0, room));
