@@ -399,6 +399,50 @@ describe('compression', () => {
     expect(pool.kindCount[FrameKind.Compressed]).toBe(0); // emptied cache frames go back
   });
 
+  it('keeps its pages oldest first through any mix of stores and frees, with no more frames than it needs', () => {
+    const op = fc.record({ store: fc.boolean(), pick: fc.nat() });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const pool = new FramePool(160);
+        const vm = new Guest(1, guestConfig('z', 64), pool, noFaults);
+        const zip = new ZipCache(pool, 0.25); // 16 cache frames, 32 slots
+        zip.attach(vm);
+        for (let gpn = 0; gpn < 64; gpn++) {
+          const f = pool.alloc(FrameKind.Private);
+          vm.mapPrivate(gpn, f);
+          pool.write(f, 0, pageOf('text', 2, gpn));
+        }
+        const order = new Map<number, true>(); // the model: insertion order is oldest first
+        for (const o of ops) {
+          if (o.store) {
+            const gpn = o.pick % 64;
+            if (vm.pmapState[gpn] !== PageState.Private) continue;
+            const room = zip.hasRoom(vm);
+            const r = zip.store(vm, gpn);
+            expect(r).toBe(room ? 'stored' : 'full');
+            if (r === 'stored') order.set(gpn, true);
+          } else if (order.size > 0) {
+            const gpn = [...order.keys()][o.pick % order.size];
+            order.delete(gpn);
+            zip.load(vm, gpn, pool.alloc(FrameKind.Private));
+          }
+          expect(zip.oldest(vm)).toBe(order.size > 0 ? [...order.keys()][0] : -1);
+          expect(zip.usage(vm).pages).toBe(order.size);
+          const frames = pool.kindCount[FrameKind.Compressed];
+          expect(frames).toBe(vm.cacheFrames);
+          expect(frames).toBeLessThanOrEqual(16);
+          expect(frames).toBeGreaterThanOrEqual(Math.ceil(order.size / 2));
+        }
+        const into = new Uint8Array(PAGE_SIZE);
+        for (const gpn of order.keys()) {
+          zip.peek(vm, gpn, into);
+          expect(same(into, pageOf('text', 2, gpn))).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('a full cache refuses, and the oldest page is the first stored', () => {
     const pool = new FramePool(64);
     const vm = new Guest(1, guestConfig('z', 40), pool, noFaults);
