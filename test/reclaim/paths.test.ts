@@ -701,6 +701,73 @@ describe('tmem', () => {
     expect(tmem.statsOf(7).failedEphPuts).toBe(1);
   });
 
+  it('agrees with a plain model through any mix of puts, gets, flushes and drops, over every kind of pool', () => {
+    type Ref = { kind: 'private'; gid: number } | { kind: 'shared'; fs: number };
+    const pools: { ref: Ref; persistent: boolean }[] = [
+      { ref: priv, persistent: false },
+      { ref: priv, persistent: true },
+      { ref: { kind: 'shared', fs: 0x6b65726e }, persistent: false },
+      { ref: { kind: 'shared', fs: 99 }, persistent: false },
+    ];
+    const op = fc.record({
+      act: fc.constantFrom('put', 'put', 'put', 'put', 'get', 'get', 'flush', 'drop'),
+      pool: fc.integer({ min: 0, max: 3 }),
+      // Keys as the guest OS makes them: small, or a file id times 2^32 plus a page.
+      key: fc.oneof(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 3 }).map((f) => f * 2 ** 32 + 5),
+      ),
+      n: fc.integer({ min: 1, max: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const { pool, vm, tmem } = setup(0); // room for 64 pages: the lookup table half full, runs of collisions
+        const model = new Map<string, { pool: number; key: number; page: Uint8Array }>(); // insertion order
+        const id = (p: number, key: number) => `${p}:${key}`;
+        let seq = 0;
+        const into = new Uint8Array(PAGE_SIZE);
+        for (const o of ops) {
+          const p = pools[o.pool];
+          const k = id(o.pool, o.key);
+          if (o.act === 'put') {
+            const page = pageOf('text', 9, seq++);
+            model.delete(k);
+            const ok = p.persistent
+              ? tmem.putPersistent(vm, o.key, page)
+              : tmem.putEphemeral(vm, p.ref, o.key, page);
+            if (ok) model.set(k, { pool: o.pool, key: o.key, page });
+          } else if (o.act === 'get') {
+            const ok = p.persistent
+              ? tmem.getPersistent(vm, o.key, into)
+              : tmem.getEphemeral(vm, p.ref, o.key, into);
+            expect(ok).toBe(model.has(k));
+            if (ok) expect(same(into, model.get(k)!.page)).toBe(true);
+            model.delete(k);
+          } else if (o.act === 'flush') {
+            tmem.flush(vm, p.ref, o.key, p.persistent);
+            model.delete(k);
+          } else {
+            const eph = [...model].filter(([, v]) => !pools[v.pool].persistent);
+            expect(tmem.dropEphemeral(o.n)).toBe(Math.min(o.n, eph.length));
+            for (const [key] of eph.slice(0, o.n)) model.delete(key);
+          }
+          expect(pool.kindCount[FrameKind.Tmem]).toBe(model.size);
+          const s = tmem.statsOf(7);
+          const count = (pi: number) => [...model.values()].filter((v) => v.pool === pi).length;
+          expect([s.ephPages, s.persPages]).toEqual([count(0), count(1)]);
+        }
+        for (const [, v] of model) {
+          const p = pools[v.pool];
+          if (p.persistent) expect(tmem.peekPersistent(vm, v.key, into) && same(into, v.page)).toBe(true);
+        }
+        tmem.destroyGuest(7);
+        const shared = [...model.values()].filter((v) => v.pool >= 2).length;
+        expect(pool.kindCount[FrameKind.Tmem]).toBe(shared);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('in a guest: cleancache and frontswap gets hand back exactly what was put', () => {
     withHost({ pages: 96 * MiB, reclaim: { ...ALL_MECHANISMS } }, (host) => {
       const m = addGuest(
