@@ -102,6 +102,9 @@ export class GuestOS {
   };
   /** The host's byte-work counters. */
   private readonly work: Float64Array;
+  /** This guest's private tmem pool, and the shared pools of its cluster file systems (made once). */
+  private readonly privatePool: PoolRef;
+  private readonly sharedPools = new Map<number, PoolRef>();
 
   constructor(
     private readonly vm: Guest,
@@ -123,6 +126,7 @@ export class GuestOS {
     this.frontswapped = new Uint8Array(vm.config.guestSwapPages);
     this.kernelPages = kernelPagesFor(n);
     this.work = pool.work.pages;
+    this.privatePool = { kind: 'private', gid: vm.gid };
   }
 
   /** Power-on: the kernel loads its text and data (identical across guests of one OS and size). */
@@ -473,14 +477,20 @@ export class GuestOS {
 
   private freeSwapSlot(slot: number): void {
     if (this.frontswapped[slot]) {
-      this.tmem?.flush({ kind: 'private', gid: this.vm.gid }, slot, true);
+      this.tmem?.flush(this.privatePool, slot, true);
       this.frontswapped[slot] = 0;
     }
     this.swapSlots.give(slot);
   }
 
   private poolOf(file: GuestFile): PoolRef {
-    return file.shared ? { kind: 'shared', fs: file.seed } : { kind: 'private', gid: this.vm.gid };
+    if (!file.shared) return this.privatePool;
+    let ref = this.sharedPools.get(file.seed);
+    if (!ref) {
+      ref = { kind: 'shared', fs: file.seed };
+      this.sharedPools.set(file.seed, ref);
+    }
+    return ref;
   }
 
   // ---- guest physical pages ---------------------------------------------------------------------
