@@ -205,7 +205,8 @@ export class Session {
     this.underway = null;
     const text = `engine error: ${(e as Error)?.message ?? String(e)}; the clock is paused (p resumes)`;
     this.host.log('error', text);
-    this.setClock({ paused: true });
+    this.clockState = { ...this.clockState, paused: true, achieved: null };
+    this.publish();
   }
 
   close(): void {
