@@ -1,17 +1,21 @@
+import { constants } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
-import { comparePersonalities } from '../session/compare.ts';
+import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
 import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
+import { colorWanted } from '../ui/theme.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
+import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
+import { wallCommand } from './wall.ts';
 
 const positiveInt =
   (name: string) =>
@@ -115,20 +119,25 @@ program
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--dump-dir <dir>', "at the end, write every process's address space as <guest>.<workload>.img")
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
-  .action((preset: string, opts) => {
+  .action(async (preset: string, opts) => {
     if (!(BATCH_FORMATS as readonly string[]).includes(opts.format)) {
       throw new UsageError(`--format: "${opts.format}" is not a format (${BATCH_FORMATS.join(', ')})`);
     }
     const session = openSession(presetPath(preset), opts);
     try {
-      runBatch(session, {
+      const r = await runBatch(session, {
         samples: opts.samples,
         delay: opts.delay,
         format: opts.format,
         hostName: 'memvisor',
+        label: `batch ${preset}`,
         ...(opts.output ? { output: opts.output } : {}),
         ...(opts.dumpDir ? { dumpDir: opts.dumpDir } : {}),
       });
+      if (r.signal) {
+        console.error(`batch: stopped by ${r.signal} after ${r.samples} of ${opts.samples} samples`);
+        process.exitCode = 128 + constants.signals[r.signal];
+      }
     } finally {
       session.close();
     }
@@ -164,7 +173,13 @@ program
     ) => {
       const loaded = loadPreset(presetPath(preset));
       if (opts.table || !process.stdout.isTTY) {
-        const results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed);
+        const bar = progressBar(`compare ${preset}`, opts.seconds * opts.personalities.length);
+        let results: PersonalityOutcome[];
+        try {
+          results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed, bar.update);
+        } finally {
+          bar.stop();
+        }
         for (const r of results) for (const w of r.warnings) console.error(`warning: ${w}`);
         process.stdout.write(compareTable(results, opts.seconds));
         return;
@@ -220,16 +235,33 @@ program
   );
 
 program
+  .command('wall')
+  .description(
+    'the classroom board: big figures and charts drawn with blessed-contrib, readable from the back of a room',
+  )
+  .argument('[preset]', 'preset file or name (see `memvisor presets`)', 'default')
+  .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
+  .option('--personality <name>', 'run the preset under this product personality', personalityArg)
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (preset: string, opts: { seed?: number; personality?: string; theme: string; color: boolean }) => {
+      await wallCommand(preset, { ...opts, color: colorWanted(opts.color) });
+    },
+  );
+
+program
   .command('validate')
-  .description('check preset and script files; every problem with file, line, column and field')
+  .description('check preset, script and lesson files; every problem with file, line, column and field')
   .argument('<files...>')
   .action((files: string[]) => {
     process.exitCode = validateFiles(files) ? 0 : 1;
   });
 
-// A reader that goes away (`memvisor batch ... | head`) ends the run quietly.
+// A reader that goes away (`memvisor batch ... | head`), or a terminal closed under the wall, ends the
+// run quietly.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(0);
   throw err;
 });
 

@@ -29,6 +29,7 @@ import { DEFAULT_DELAY } from '../ui/config.ts';
 import { Controller } from '../ui/controller.ts';
 import { ScreenWriter } from '../ui/screen-writer.ts';
 import { loadTheme, themeNames } from '../ui/theme.ts';
+import { progressBar } from './progress.ts';
 
 export interface RecordOptions {
   /** Overrides the script's seed (which overrides the preset's). */
@@ -36,8 +37,8 @@ export interface RecordOptions {
   /** Overrides the script's terminal size. */
   readonly cols?: number;
   readonly rows?: number;
-  /** Called as simulated time passes (for a progress line). */
-  readonly onProgress?: (t: number, duration: number) => void;
+  /** Called as simulated time passes, with the simulated seconds recorded so far (for a progress bar). */
+  readonly onProgress?: (t: number) => void;
   /** A refused command or a step that could not run; the recording goes on. */
   readonly warn?: (message: string) => void;
 }
@@ -205,7 +206,7 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
         c.refresh();
         await settle();
         nextRefresh = t + c.ui.delay * speed;
-        options.onProgress?.(t, script.duration);
+        options.onProgress?.(t);
       }
       while (next < steps.length && steps[next].at <= t + 1e-9 && !quitAt) await runStep(steps[next++]);
       if (quitAt || t >= script.duration - 1e-9) break;
@@ -235,19 +236,18 @@ export interface RecordCommandOptions {
 /** The command: loads and checks the script (PresetError lists every problem), records it, writes the file. */
 export async function runRecord(file: string, opts: RecordCommandOptions): Promise<void> {
   const script = loadScript(file, { themes: themeNames() });
-  const progress = process.stderr.isTTY && opts.output !== undefined;
-  const text = await recordScript(script, {
-    ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-    ...(opts.size ? opts.size : {}),
-    warn: (m) => console.error(`warning: ${m}`),
-    ...(progress
-      ? {
-          onProgress: (t: number, duration: number) =>
-            process.stderr.write(`\rrecording ${file}: t=${Math.round(t)}s of ${duration}s`),
-        }
-      : {}),
-  });
-  if (progress) process.stderr.write('\n');
+  const bar = progressBar(`record ${file}`, script.duration);
+  let text: string;
+  try {
+    text = await recordScript(script, {
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.size ? opts.size : {}),
+      warn: (m) => bar.above(() => console.error(`warning: ${m}`)),
+      onProgress: bar.update,
+    });
+  } finally {
+    bar.stop();
+  }
   if (opts.output === undefined) process.stdout.write(text);
   else writeFileSync(opts.output, text);
 }

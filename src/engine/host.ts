@@ -1,4 +1,5 @@
 import type { GuestConfig, HostConfig, WorkloadSpec } from './config.ts';
+import { GuestFaultError, HostOutOfMemoryError } from './errors.ts';
 import { type EngineEvent, EventLog } from './events.ts';
 import { FrameKind, FramePool } from './framepool.ts';
 import { initialFreeState, nextFreeState } from './freestate.ts';
@@ -6,13 +7,7 @@ import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { type Personality, personalityOf } from './policy/index.ts';
-import {
-  consumedPages,
-  GuestFaultError,
-  HostOutOfMemoryError,
-  isOverTarget,
-  Reclaimer,
-} from './reclaim/reclaimer.ts';
+import { consumedPages, isOverTarget, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
@@ -74,7 +69,8 @@ export class Host {
     this.rng = new Rng(options.seed);
     this.pool = new FramePool(options.config.memoryPages);
     this.vmkPages = vmkPagesFor(options.config.memoryPages);
-    for (let i = 0; i < this.vmkPages; i++) this.pool.alloc(FrameKind.Overhead);
+    // The hypervisor's own memory and the guests' overhead: no guest reads it, so it is not cleared.
+    for (let i = 0; i < this.vmkPages; i++) this.pool.allocUnzeroed(FrameKind.Overhead);
     this.storeFactory =
       options.storeFactory ??
       ((name) => {
@@ -113,7 +109,7 @@ export class Host {
   addGuest(config: GuestConfig, workloads: readonly WorkloadSpec[] = []): Machine {
     const vm = new Guest(this.nextGid++, { ...config }, this.pool, this.reclaimer);
     for (let i = 0; i < config.overheadPages; i++)
-      vm.overheadFrames.push(this.pool.alloc(FrameKind.Overhead));
+      vm.overheadFrames.push(this.pool.allocUnzeroed(FrameKind.Overhead));
     const seq = ++this.storeSeq;
     const os = new GuestOS(
       vm,
@@ -250,7 +246,7 @@ export class Host {
   private hotAdd(): void {
     if (!this.personality.resize) return;
     for (const m of this.machines) {
-      const pages = this.personality.resize(m, this.pool.freeFrames - this.highFrames);
+      const pages = this.personality.resize(m.view(), this.pool.freeFrames - this.highFrames);
       if (pages === null) continue;
       this.log(
         'reclaim',
