@@ -194,6 +194,7 @@ export class Controller {
       cols: this.cols,
       rows: this.rows,
       compare: cmp ? { hosts: cmp.hosts, refused: cmp.refused } : null,
+      readOnly: this.link.readOnly,
     };
   }
 

@@ -48,6 +48,8 @@ export interface FrameModel {
   readonly rows: number;
   /** In compare mode: every personality's snapshot, and the personalities that could not run; null otherwise. */
   readonly compare: { readonly hosts: readonly HostSnapshot[]; readonly refused: readonly string[] } | null;
+  /** Why commands are refused (a viewer attached to another memvisor), or null. */
+  readonly readOnly?: string | null;
 }
 
 /** Powering on, paused or running. */
@@ -75,6 +77,7 @@ export function topBar(m: FrameModel): Line {
     span(s.personality, 'value'),
     span('  '),
     clockState(s),
+    ...(m.readOnly ? [span('  read-only', 'warn')] : []),
   ];
   const u = m.usage;
   const cpu = u ? `${u.cpu.toFixed(1)}%` : '-%';
