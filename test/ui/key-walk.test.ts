@@ -195,3 +195,43 @@ describe('every key an overlay lists does something there', () => {
     });
   }
 });
+
+/** Key names as the footers spell them. */
+const SPELLED: Record<string, string> = {
+  Up: 'up',
+  Down: 'down',
+  Left: 'left',
+  Right: 'right',
+  Esc: 'escape',
+  Enter: 'enter',
+  Tab: 'tab',
+  PgUp: 'pageup',
+  PgDn: 'pagedown',
+  Home: 'home',
+  End: 'end',
+};
+
+describe('every key a footer names is bound where the footer is shown', () => {
+  const cases: { context: Context; screen: Screen; overlay: Overlay | null }[] = [
+    ...SCREENS.map((screen) => ({ context: screen as Context, screen, overlay: null })),
+    ...Object.entries(OVERLAYS).map(([context, setup]) => ({
+      context: context as Context,
+      screen: 'esxtop' as Screen,
+      overlay: setup.overlay,
+    })),
+  ];
+  for (const { context, screen, overlay } of cases) {
+    it(`on ${context}`, () => {
+      const { c } = dashboard(screen, overlay, context === 'help' ? {} : { eventsBack: 0 });
+      const lines = c.frame().map(plain);
+      // The footers: the status line, and the lines of panels and panes that name keys (the help's
+      // own text names every key there is: its footer is the line above the status line).
+      const footers = context === 'help' ? [lines.at(-2) ?? ''] : lines;
+      const named = footers
+        .filter((l) => /\b(Esc|Enter|Up|Down|Left|Right|PgDn|Tab)\b/.test(l) || l === lines.at(-1))
+        .flatMap((l) => l.match(/\b(Up|Down|Left|Right|Esc|Enter|Tab|PgUp|PgDn|Home|End)\b/g) ?? []);
+      const unbound = [...new Set(named)].filter((k) => !listed(context).some((b) => b.key === SPELLED[k]));
+      expect(unbound, lines.join('\n')).toEqual([]);
+    });
+  }
+});
