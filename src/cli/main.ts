@@ -6,6 +6,7 @@ import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
 import { runDashboard } from '../ui/run.tsx';
+import { ThemeError } from '../ui/theme.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
@@ -240,7 +241,7 @@ try {
   if (err instanceof CommanderError) {
     // Commander has printed its message (or the help, or the version) already.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PresetError || err instanceof UsageError) {
+  } else if (err instanceof PresetError || err instanceof UsageError || err instanceof ThemeError) {
     console.error(err.message);
     process.exitCode = 2;
   } else {

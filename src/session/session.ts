@@ -6,6 +6,7 @@ import type { HostSnapshot } from '../engine/snapshot.ts';
 import { takeSnapshot } from '../engine/snapshot-build.ts';
 import { type ParsedCommand, parseCommand, resolveShareLevel } from '../scenario/command-text.ts';
 import type { Preset } from '../scenario/preset.ts';
+import { PresetError } from '../scenario/problems.ts';
 
 export interface SessionOptions {
   /** Runs the preset under another personality. */
@@ -46,11 +47,14 @@ export class Session {
     });
     this.warnings = unusedSettings(preset, this.host.personality);
     for (const w of this.warnings) this.host.log('warning', w);
-    for (const g of preset.guests) {
+    for (const [i, g] of preset.guests.entries()) {
       const r = applyCommand(this.host, { type: 'addGuest', guest: g.config, workloads: g.workloads });
       if (!r.ok) {
         this.host.close();
-        throw new Error(`${preset.file}: guest ${g.config.name}: ${r.error}`);
+        // The preset asks for what this personality cannot do: bad input, named like any other.
+        throw new PresetError([
+          { file: preset.file, line: 0, col: 0, path: `guests[${i}]`, message: r.error },
+        ]);
       }
     }
     this.timeline = [...preset.timeline].sort((a, b) => a.at - b.at);
