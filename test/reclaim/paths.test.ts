@@ -14,6 +14,7 @@ import { GpnUse } from '../../src/engine/guestos.ts';
 import type { Host } from '../../src/engine/host.ts';
 import { OP_FRAMES } from '../../src/engine/host.ts';
 import type { Machine } from '../../src/engine/machine.ts';
+import { PageSharing } from '../../src/engine/reclaim/sharing.ts';
 import { Tmem } from '../../src/engine/reclaim/tmem.ts';
 import { VictimPicker } from '../../src/engine/reclaim/victims.ts';
 import { ZIP_SLOT, ZipCache } from '../../src/engine/reclaim/zipcache.ts';
@@ -181,6 +182,31 @@ describe('page sharing', () => {
       expect(host.pool.bytes(zero).every((x) => x === 0)).toBe(true);
       checkConservation(host);
     });
+  });
+
+  it('keeps its hints in a table of fixed size, however many distinct pages it scans', () => {
+    // A guest rewrites all its pages with new contents eight times over, each version scanned: 8 x 3000
+    // distinct pages for a 4096-frame host. Hints for pages that changed must not pile up.
+    const pool = new FramePool(4096);
+    const vm = new Guest(1, guestConfig('churn', 3000), pool, noFaults);
+    const sharing = new PageSharing(pool, () => vm);
+    for (let gpn = 0; gpn < 3000; gpn++) vm.mapPrivate(gpn, pool.alloc(FrameKind.Private));
+    const capacity = sharing.hintCapacity;
+    expect(capacity).toBeLessThanOrEqual(2 * pool.frameCount);
+    for (let round = 0; round < 8; round++) {
+      for (let gpn = 0; gpn < 3000; gpn++) {
+        pool.write(vm.pmapLoc[gpn], 0, pageOf('random', round, gpn));
+        expect(sharing.scan(vm, gpn)).toBe('hinted');
+      }
+      expect(sharing.hints).toBeLessThanOrEqual(capacity);
+      expect(sharing.hintCapacity).toBe(capacity);
+    }
+    // A stale hint costs a failed compare, never a wrong share: the pages still hold their own bytes.
+    const into = new Uint8Array(PAGE_SIZE);
+    for (let gpn = 0; gpn < 3000; gpn += 97) {
+      pool.read(vm.pmapLoc[gpn], into);
+      expect(same(into, pageOf('random', 7, gpn))).toBe(true);
+    }
   });
 });
 
