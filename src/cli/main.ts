@@ -227,7 +227,7 @@ program
 
 program
   .command('validate')
-  .description('check preset and script files; every problem with file, line, column and field')
+  .description('check preset, script and lesson files; every problem with file, line, column and field')
   .argument('<files...>')
   .action((files: string[]) => {
     process.exitCode = validateFiles(files) ? 0 : 1;

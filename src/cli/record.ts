@@ -19,13 +19,13 @@
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { Asciicast, CAST_ENV } from '../output/asciicast.ts';
+import { DEFAULT_ESX_LAYOUT } from '../render/esxtop.ts';
+import { DEFAULT_XEN_LAYOUT } from '../render/xentop.ts';
 import { PresetError } from '../scenario/problems.ts';
 import { loadScript, type Script, type ScriptStep } from '../scenario/script.ts';
 import { Session } from '../session/session.ts';
 import { DEFAULT_DELAY } from '../ui/config.ts';
 import { Controller } from '../ui/controller.ts';
-import { DEFAULT_ESX_LAYOUT } from '../ui/render/esxtop.ts';
-import { DEFAULT_XEN_LAYOUT } from '../ui/render/xentop.ts';
 import { ScreenWriter } from '../ui/screen-writer.ts';
 import { loadTheme, themeNames } from '../ui/theme.ts';
 

@@ -6,6 +6,17 @@
  */
 import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
+import {
+  DEFAULT_ESX_LAYOUT,
+  ESX_GROUPS,
+  type EsxLayout,
+  maxHscroll,
+  sortGuests,
+  visibleColumns,
+} from '../render/esxtop.ts';
+import { EventFeed, History } from '../render/history.ts';
+import type { Line } from '../render/text.ts';
+import { DEFAULT_XEN_LAYOUT, sortDomains, XEN_FIELDS, xentopPage } from '../render/xentop.ts';
 import { Clock, type Tickable } from './clock.ts';
 import { complete } from './complete.ts';
 import { DEFAULT_DELAY, type SavedLayout, saveLayout } from './config.ts';
@@ -22,20 +33,9 @@ import {
   startWorkloadForm,
   workloadMenu,
 } from './forms.ts';
-import { EventFeed, History } from './history.ts';
+import { bodyHeight, esxCapacity, type FrameModel, renderFrame, xenGeometry } from './frame.ts';
 import { type Action, decodeInput, type KeyEvent, lookup } from './keys.ts';
-import {
-  DEFAULT_ESX_LAYOUT,
-  ESX_GROUPS,
-  type EsxLayout,
-  maxHscroll,
-  sortGuests,
-  visibleColumns,
-} from './render/esxtop.ts';
-import { helpMaxScroll } from './render/panels.ts';
-import { bodyHeight, esxCapacity, type FrameModel, renderFrame, xenGeometry } from './render/screen.ts';
-import type { Line } from './render/text.ts';
-import { DEFAULT_XEN_LAYOUT, sortDomains, XEN_FIELDS, xentopPage } from './render/xentop.ts';
+import { helpMaxScroll } from './panels.ts';
 import { type CommandLineState, keyContext, type Overlay, type UiState } from './state.ts';
 import { type Sampler, sampleUsage, type Usage } from './usage.ts';
 

@@ -1,8 +1,9 @@
 /** The dashboard's own state, apart from the host: which screen, overlay, selection, layouts, delay. */
+
+import type { EsxLayout } from '../render/esxtop.ts';
+import type { XenLayout } from '../render/xentop.ts';
 import type { FormState, MenuState } from './forms.ts';
 import type { Context } from './keys.ts';
-import type { EsxLayout } from './render/esxtop.ts';
-import type { XenLayout } from './render/xentop.ts';
 
 export type Screen = 'esxtop' | 'xentop' | 'host' | 'events' | 'detail' | 'compare';
 export type TableScreen = 'esxtop' | 'xentop';

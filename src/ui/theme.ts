@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Line, ROLES, type Role } from './render/text.ts';
+import { type Line, ROLES, type Role } from '../render/text.ts';
 
 export interface Style {
   fg?: string;

@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import type { Line } from '../ui/render/text.ts';
+import type { Line } from '../render/text.ts';
 import { colorRgb, type Style, type Theme } from '../ui/theme.ts';
 import type { LcdData, TextPanel, WallData } from './data.ts';
 import type { Rect, WallLayout } from './layout.ts';

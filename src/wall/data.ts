@@ -7,8 +7,8 @@
  */
 import type { EngineEvent } from '../engine/events.ts';
 import type { FreeState, GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
-import type { History } from '../ui/history.ts';
-import { freeStateGauge, hostSegments, stackedBar, thresholdPercents } from '../ui/render/gauge.ts';
+import { freeStateGauge, hostSegments, stackedBar, thresholdPercents } from '../render/gauge.ts';
+import type { History } from '../render/history.ts';
 import {
   cell,
   clip,
@@ -24,7 +24,7 @@ import {
   span,
   speedText,
   wrap,
-} from '../ui/render/text.ts';
+} from '../render/text.ts';
 import { inner, type WallLayout } from './layout.ts';
 
 /** The wall's own state: what the keys change. */

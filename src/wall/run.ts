@@ -3,7 +3,7 @@
  * the keys, and the ways out. Everything it shows comes from the source's snapshots: its own engine,
  * or a shared host it follows read-only.
  */
-import { EventFeed, History } from '../ui/history.ts';
+import { EventFeed, History } from '../render/history.ts';
 import { loadTheme, type Theme, themeNames } from '../ui/theme.ts';
 import type { TerminalOutput } from './blessed.ts';
 import { type WallView, wallData } from './data.ts';

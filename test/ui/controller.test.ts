@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Key } from 'ink';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lineWidth } from '../../src/render/text.ts';
 import type { Session } from '../../src/session/session.ts';
 import { loadLayout } from '../../src/ui/config.ts';
 import { Controller } from '../../src/ui/controller.ts';
-import { lineWidth } from '../../src/ui/render/text.ts';
 import { session as makeSession, noKey, text } from './fixtures.ts';
 
 const sessions: Session[] = [];

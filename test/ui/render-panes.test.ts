@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { History } from '../../src/ui/history.ts';
+import { brailleArea, chartBlock } from '../../src/render/braille.ts';
+import { COMPARE_PANE_WIDTH, compareScreen } from '../../src/render/compare.ts';
+import { detailPane } from '../../src/render/detail.ts';
+import { DEFAULT_ESX_LAYOUT } from '../../src/render/esxtop.ts';
+import { eventLines, eventsPane } from '../../src/render/events.ts';
+import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../src/render/gauge.ts';
+import { History } from '../../src/render/history.ts';
+import { hostPane } from '../../src/render/host.ts';
+import { clip, line, lineWidth, mbScale, plain, skip, span, wrap } from '../../src/render/text.ts';
+import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
+import { renderFrame } from '../../src/ui/frame.ts';
 import { KEYS } from '../../src/ui/keys.ts';
-import { brailleArea, chartBlock } from '../../src/ui/render/braille.ts';
-import { COMPARE_PANE_WIDTH, compareScreen } from '../../src/ui/render/compare.ts';
-import { detailPane } from '../../src/ui/render/detail.ts';
-import { DEFAULT_ESX_LAYOUT } from '../../src/ui/render/esxtop.ts';
-import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../src/ui/render/gauge.ts';
-import { hostPane } from '../../src/ui/render/host.ts';
-import { eventLines, eventsPane, fieldsPane, helpLines } from '../../src/ui/render/panels.ts';
-import { renderFrame } from '../../src/ui/render/screen.ts';
-import { clip, line, lineWidth, mbScale, plain, skip, span, wrap } from '../../src/ui/render/text.ts';
-import { DEFAULT_XEN_LAYOUT } from '../../src/ui/render/xentop.ts';
+import { fieldsPane, helpLines } from '../../src/ui/panels.ts';
 import type { UiState } from '../../src/ui/state.ts';
 import { snapshot, text } from './fixtures.ts';
 

@@ -7,7 +7,7 @@ import {
   esxUptime,
   sortGuests,
   visibleColumns,
-} from '../../src/ui/render/esxtop.ts';
+} from '../../src/render/esxtop.ts';
 import {
   DEFAULT_XEN_LAYOUT,
   stateLetters,
@@ -18,7 +18,7 @@ import {
   xentopPage,
   xentopSummary,
   xentopTable,
-} from '../../src/ui/render/xentop.ts';
+} from '../../src/render/xentop.ts';
 import { guest, snapshot, text } from './fixtures.ts';
 
 describe('esxtop memory screen', () => {

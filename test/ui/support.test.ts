@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_ESX_LAYOUT } from '../../src/render/esxtop.ts';
+import { EventFeed, History, Ring } from '../../src/render/history.ts';
+import { line, span } from '../../src/render/text.ts';
+import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
 import { Clock } from '../../src/ui/clock.ts';
 import { configPath, loadLayout, saveLayout } from '../../src/ui/config.ts';
 import { addGuestForm, editGuestForm, formPlan, startWorkloadForm } from '../../src/ui/forms.ts';
-import { EventFeed, History, Ring } from '../../src/ui/history.ts';
-import { DEFAULT_ESX_LAYOUT } from '../../src/ui/render/esxtop.ts';
-import { line, span } from '../../src/ui/render/text.ts';
-import { DEFAULT_XEN_LAYOUT } from '../../src/ui/render/xentop.ts';
 import { colorWanted, loadTheme, ThemeError, themeNames } from '../../src/ui/theme.ts';
 import { guest, snapshot } from './fixtures.ts';
 

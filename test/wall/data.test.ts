@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../src/engine/snapshot.ts';
-import { History } from '../../src/ui/history.ts';
-import { plain } from '../../src/ui/render/text.ts';
+import { History } from '../../src/render/history.ts';
+import { plain } from '../../src/render/text.ts';
 import { GUEST_PARTS, guestBar, type WallView, wallData } from '../../src/wall/data.ts';
 import { wallLayout } from '../../src/wall/layout.ts';
 import { guest, snapshot } from '../ui/fixtures.ts';

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { History } from '../../src/ui/history.ts';
+import { History } from '../../src/render/history.ts';
 import { loadTheme } from '../../src/ui/theme.ts';
 import { WallScreen } from '../../src/wall/blessed.ts';
 import { wallData } from '../../src/wall/data.ts';

@@ -1,8 +1,8 @@
 /** The host pane (key `g`): the free-state gauge, what host memory holds, and charts over time. */
-import type { HostSnapshot } from '../../engine/snapshot.ts';
-import type { History, HostSeries } from '../history.ts';
+import type { HostSnapshot } from '../engine/snapshot.ts';
 import { type ChartSpec, chartGrid, chartHeightFor } from './braille.ts';
 import { freeStateGauge, hostSegments, stackedBar } from './gauge.ts';
+import type { History, HostSeries } from './history.ts';
 import { blank, compact, frame, type Line, line, mb2, mbScale, type Role, span } from './text.ts';
 
 interface HostChart {

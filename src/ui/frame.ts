@@ -3,29 +3,29 @@
  * the status line, exactly `rows - 1` lines of at most `cols` cells. Keeping the frame one line short
  * of the terminal is what stops Ink 6.8 from clearing the screen on every frame (no flicker).
  */
-import type { EngineEvent } from '../../engine/events.ts';
-import type { HostSnapshot } from '../../engine/snapshot.ts';
-import { usageHint } from '../complete.ts';
-import type { History } from '../history.ts';
-import { type Action, KEYS, keyLabel } from '../keys.ts';
-import type { UiState } from '../state.ts';
-import type { Usage } from '../usage.ts';
-import { compareScreen } from './compare.ts';
-import { detailPane } from './detail.ts';
-import { esxTableRows, esxtopHeader, esxtopTable } from './esxtop.ts';
-import { hostPane } from './host.ts';
+import type { EngineEvent } from '../engine/events.ts';
+import type { HostSnapshot } from '../engine/snapshot.ts';
+import { compareScreen } from '../render/compare.ts';
+import { detailPane } from '../render/detail.ts';
+import { esxTableRows, esxtopHeader, esxtopTable } from '../render/esxtop.ts';
+import { eventsPane } from '../render/events.ts';
+import type { History } from '../render/history.ts';
+import { hostPane } from '../render/host.ts';
+import { blank, clip, frame, type Line, line, type Span, span, speedText } from '../render/text.ts';
+import { xentopKeyLine, xentopSummary, xentopTable } from '../render/xentop.ts';
+import { usageHint } from './complete.ts';
+import { type Action, KEYS, keyLabel } from './keys.ts';
 import {
   commandLines,
   confirmPanel,
-  eventsPane,
   fieldsPane,
   formPanel,
   helpPane,
   menuPanel,
   promptLine,
 } from './panels.ts';
-import { blank, clip, frame, type Line, line, type Span, span, speedText } from './text.ts';
-import { xentopKeyLine, xentopSummary, xentopTable } from './xentop.ts';
+import type { UiState } from './state.ts';
+import type { Usage } from './usage.ts';
 
 export interface FrameModel {
   readonly snap: HostSnapshot;

@@ -4,7 +4,7 @@
  * non-VM row. Sizes are MB with two decimals as esxtop prints them; a counter the host personality
  * does not have (null in the snapshot) reads `n/a`.
  */
-import type { GuestSnapshot, HostSnapshot } from '../../engine/snapshot.ts';
+import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
 import { blank, type Line, line, mb2, padLeft, padRight, type Role, type Span, span } from './text.ts';
 
 export type CellValue = number | string | boolean | null;

@@ -1,4 +1,4 @@
-import type { GuestSnapshot, HostSnapshot } from '../../engine/snapshot.ts';
+import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
 import { blank, cell, frame, type Line, line, span, wrap } from './text.ts';
 
 /** The columns a compare pane shows per guest: what differs between products. */

@@ -5,7 +5,7 @@
  * simulated guests have no network interfaces or block devices, so those columns read as xentop shows
  * a domain with none: 0.
  */
-import type { GuestSnapshot, HostSnapshot } from '../../engine/snapshot.ts';
+import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
 import { type Line, line, padLeft, type Span, span } from './text.ts';
 
 export interface XenLayout {

@@ -3,7 +3,7 @@
  * 60 % spans 0 to twice the high threshold, so the four thresholds (6/4/2/1 % by default) sit apart and
  * can be seen, and the rest spans up to 100 %. Cells are coloured by the state their level belongs to.
  */
-import type { FreeState, HostCounters } from '../../engine/snapshot.ts';
+import type { FreeState, HostCounters } from '../engine/snapshot.ts';
 import { type Line, line, mbText, padRight, type Role, type Span, span } from './text.ts';
 
 const KNEE_AT = 0.6;

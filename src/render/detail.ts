@@ -2,10 +2,10 @@
  * Guest detail (Enter on a guest): charts of what the host does to it, the guest OS's own view (what the
  * hypervisor cannot see), its settings and its workloads.
  */
-import type { GuestSnapshot, HostSnapshot } from '../../engine/snapshot.ts';
-import type { GuestSeries, History } from '../history.ts';
+import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
 import { type ChartSpec, chartGrid, chartHeightFor } from './braille.ts';
 import { type Segment, stackedBar } from './gauge.ts';
+import type { GuestSeries, History } from './history.ts';
 import {
   beside,
   blank,
