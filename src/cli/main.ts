@@ -6,10 +6,12 @@ import { comparePersonalities } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted } from '../ui/theme.ts';
+import { wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { runRecord } from './record.ts';
+import { startSharing } from './share.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
 import { wallCommand } from './wall.ts';
@@ -77,6 +79,14 @@ program
     "the first screen: esxtop or xentop (default: the personality's own)",
     screenArg,
   )
+  .option(
+    '--share [address]',
+    'publish the host to viewers (memvisor attach): a socket path or tcp://HOST:PORT',
+  )
+  .option(
+    '--token-file <file>',
+    'with --share tcp://HOST:PORT: the token viewers must give (default: made and printed)',
+  )
   .action(
     async (
       preset: string,
@@ -86,17 +96,25 @@ program
         theme: string;
         color: boolean;
         screen?: 'esxtop' | 'xentop';
+        share?: string | true;
+        tokenFile?: string;
       },
     ) => {
-      const session = openSession(presetPath(preset), opts);
+      const file = presetPath(preset);
+      const session = openSession(file, opts);
+      const shareLog: string[] = [];
+      let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
+        publisher = await startSharing(session, file, opts, (l) => shareLog.push(l));
         await runDashboard(session, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? session.snapshot.screen,
         });
       } finally {
+        await publisher?.close();
         session.close();
+        for (const l of shareLog) process.stderr.write(`memvisor: share: ${l}\n`);
       }
     },
   );
@@ -214,14 +232,33 @@ program
   .description(
     'the classroom board: big figures and charts drawn with blessed-contrib, readable from the back of a room',
   )
-  .argument('[preset]', 'preset file or name (see `memvisor presets`)', 'default')
+  .argument('[preset]', 'preset file or name (see `memvisor presets`; default: default)')
+  .option('--attach <address>', 'follow a shared host (memvisor --share) instead of running one')
+  .option('--token-file <file>', "with --attach tcp://HOST:PORT: the host's token")
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
   .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
   .option('--no-color', 'no colours (also when NO_COLOR is set)')
   .action(
-    async (preset: string, opts: { seed?: number; personality?: string; theme: string; color: boolean }) => {
-      await wallCommand(preset, { ...opts, color: colorWanted(opts.color) });
+    async (
+      preset: string | undefined,
+      opts: {
+        attach?: string;
+        tokenFile?: string;
+        seed?: number;
+        personality?: string;
+        theme: string;
+        color: boolean;
+      },
+    ) => {
+      const color = colorWanted(opts.color);
+      if (opts.attach === undefined) {
+        if (opts.tokenFile) throw new UsageError('wall: --token-file goes with --attach');
+        return wallCommand(preset ?? 'default', { ...opts, color });
+      }
+      if (preset !== undefined || opts.seed !== undefined || opts.personality !== undefined)
+        throw new UsageError('wall: --attach follows a shared host: give no preset, --seed or --personality');
+      await wallAttachCommand(opts.attach, { ...opts, color });
     },
   );
 

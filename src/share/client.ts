@@ -74,7 +74,7 @@ export class RemoteLink {
     if (m.type === 'snapshot') {
       this.current = m.snapshot;
       for (const fn of this.listeners) fn(m.snapshot);
-    } else if (m.type === 'bye') this.end(`the host ${this.hostName} quit (${m.reason})`);
+    } else if (m.type === 'bye') this.end(`the host ${this.hostName} quit${m.reason ? `: ${m.reason}` : ''}`);
     else if (m.type === 'refused') this.end(`the host ${this.hostName} closed the connection: ${m.reason}`);
     else this.end(`the host ${this.hostName} sent a second hello`);
   }
@@ -111,7 +111,7 @@ export function attach(address: ShareAddress, options: AttachOptions): Promise<R
         const m = d.message;
         if (link) return link.receive(m);
         if (m.type === 'refused') return fail(`${where}: ${m.reason}`);
-        if (m.type === 'bye') return fail(`${where}: the host quit (${m.reason})`);
+        if (m.type === 'bye') return fail(`${where}: the host quit${m.reason ? `: ${m.reason}` : ''}`);
         if (hostName === null) {
           if (m.type !== 'hello') return fail(`${where}: the host did not say hello first`);
           hostName = m.host;

@@ -108,8 +108,8 @@ export class Publisher {
     return n;
   }
 
-  /** Says goodbye to every viewer (they report `reason`), stops listening and removes the socket. */
-  async close(reason = 'the host quit'): Promise<void> {
+  /** Says goodbye to every viewer (they report `reason`, if any), stops listening and removes the socket. */
+  async close(reason = ''): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     this.unsubscribe?.();

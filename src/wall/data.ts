@@ -442,8 +442,9 @@ function logPanel(events: readonly EngineEvent[], width: number, height: number)
 function statusLine(s: HostSnapshot, view: WallView, width: number): Line {
   const flags: Span[] = [span(' memvisor wall ', 'title')];
   if (s.paused) flags.push(span(' PAUSED ', 'paused'));
-  if (view.readOnly) flags.push(span(` ${view.readOnly} `, 'warn'));
+  // The last answer (a refusal says read-only itself) in place of the read-only flag.
   if (view.message) flags.push(span(` ${view.message} `, 'accent'));
+  else if (view.readOnly) flags.push(span(` ${view.readOnly} `, 'warn'));
   const details = ` ${s.personality}  t=${clock(s.t)}  ${speedText(s.speed)}  seed ${s.seed}  ${s.guests.length} guests`;
   const keys = ` ${view.keys} `;
   const room = width - flags.reduce((a, x) => a + x.text.length, 0) - keys.length;

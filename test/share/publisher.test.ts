@@ -99,7 +99,7 @@ describe('a viewer on the Unix socket', () => {
     const { p } = await host();
     const link = await attach(p.address, { viewer: 'wall' });
     await p.close();
-    expect(await link.ended).toBe('the host lab quit (the host quit)');
+    expect(await link.ended).toBe('the host lab quit');
   });
 });
 
