@@ -436,20 +436,34 @@ function logPanel(events: readonly EngineEvent[], width: number, height: number)
 }
 
 /**
- * The bottom row: what is running and the keys. The flags (paused, read-only, the last answer) come
- * first and the keys keep their place at the right; the details are cut when the row is short.
+ * The bottom row: what is running and the keys. The flags (paused, the time, the last answer or
+ * read-only) come first and the keys keep their place at the right; the rest is cut when the row is
+ * short, the title first.
  */
 function statusLine(s: HostSnapshot, view: WallView, width: number): Line {
-  const flags: Span[] = [span(' memvisor wall ', 'title')];
+  const flags: Span[] = [];
   if (s.paused) flags.push(span(' PAUSED ', 'paused'));
+  flags.push(span(` t=${clock(s.t)} `, 'value'));
   // The last answer (a refusal says read-only itself) in place of the read-only flag.
   if (view.message) flags.push(span(` ${view.message} `, 'accent'));
   else if (view.readOnly) flags.push(span(` ${view.readOnly} `, 'warn'));
-  const details = ` ${s.personality}  t=${clock(s.t)}  ${speedText(s.speed)}  seed ${s.seed}  ${s.guests.length} guests`;
+  const details = ` ${s.personality}  ${speedText(s.speed)}  seed ${s.seed}  ${s.guests.length} guests`;
   const keys = ` ${view.keys} `;
-  const room = width - flags.reduce((a, x) => a + x.text.length, 0) - keys.length;
+  const title = ' memvisor wall ';
+  const used = flags.reduce((a, x) => a + x.text.length, 0) + keys.length;
+  const withTitle = width - used - title.length >= 20;
+  const room = width - used - (withTitle ? title.length : 0);
   const shown = details.slice(0, Math.max(0, room));
-  return clip(line(...flags, shown, ' '.repeat(Math.max(0, room - shown.length)), span(keys, 'dim')), width);
+  return clip(
+    line(
+      ...(withTitle ? [span(title, 'title')] : []),
+      ...flags,
+      shown,
+      ' '.repeat(Math.max(0, room - shown.length)),
+      span(keys, 'dim'),
+    ),
+    width,
+  );
 }
 
 /** The guest the selection means: the one with that GID, or the first. */
