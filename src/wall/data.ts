@@ -444,11 +444,18 @@ function statusLine(s: HostSnapshot, view: WallView, width: number): Line {
   const flags: Span[] = [];
   if (s.paused) flags.push(span(' PAUSED ', 'paused'));
   flags.push(span(` t=${clock(s.t)} `, 'value'));
-  // The last answer (a refusal says read-only itself) in place of the read-only flag.
-  if (view.message) flags.push(span(` ${view.message} `, 'accent'));
-  else if (view.readOnly) flags.push(span(` ${view.readOnly} `, 'warn'));
-  const details = ` ${s.personality}  ${speedText(s.speed)}  seed ${s.seed}  ${s.guests.length} guests`;
   const keys = ` ${view.keys} `;
+  // The last answer (a refusal says read-only itself) in place of the read-only flag, cut before the keys are.
+  const say = view.message
+    ? span(` ${view.message} `, 'accent')
+    : view.readOnly
+      ? span(` ${view.readOnly} `, 'warn')
+      : null;
+  if (say) {
+    const room = width - flags.reduce((a, x) => a + x.text.length, 0) - keys.length;
+    flags.push(span(say.text.slice(0, Math.max(0, room)), say.role));
+  }
+  const details = ` ${s.personality}  ${speedText(s.speed)}  seed ${s.seed}  ${s.guests.length} guests`;
   const title = ' memvisor wall ';
   const used = flags.reduce((a, x) => a + x.text.length, 0) + keys.length;
   const withTitle = width - used - title.length >= 20;
