@@ -161,7 +161,7 @@ describe('wallData', () => {
       ).status,
     );
     expect(refused).toMatch(
-      /^ PAUSED {2}t=1:02:05 {2}read-only: attach q quit {2}space pause {2}←→ guest {2}t theme $/,
+      /^ PAUSED {2}t=1:02:05 {2}read-only: attached {2}q quit {2}space pause {2}←→ guest {2}t theme $/,
     );
   });
 
