@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-for (const name of ['pageops', 'engine', 'dashboard']) {
+for (const name of ['pageops', 'engine', 'dashboard', 'wall']) {
   if (only.length > 0 && !only.includes(name)) continue;
   const file = join(here, `${name}.ts`);
   try {

@@ -56,6 +56,8 @@ export interface ChartSeries {
 
 export interface ChartData {
   readonly label: string;
+  /** The top of the scale: a fifth above the highest point or threshold. */
+  readonly maxY: number;
   /** One label per sample, oldest first. */
   readonly x: readonly string[];
   readonly series: readonly ChartSeries[];
@@ -295,7 +297,8 @@ function compositionPanel(s: HostSnapshot, width: number, height: number): TextP
 
 function freeChart(s: HostSnapshot, history: History, width: number): ChartData {
   const all = history.host.free.values();
-  const n = Math.min(all.length, Math.max(2, 2 * width));
+  // One sample a column: the chart draws two dots a column, and a line needs no more.
+  const n = Math.min(all.length, Math.max(2, width));
   const free = Array.from(all.subarray(all.length - n));
   const dt = s.tick > 0 ? s.t / s.tick : 1;
   const x = free.map((_, i) => clock(Math.max(0, s.t - (n - 1 - i) * dt)));
@@ -306,6 +309,7 @@ function freeChart(s: HostSnapshot, history: History, width: number): ChartData 
       `free memory (MB) against the thresholds: now ${freeText(s)} MB`,
       `free memory (MB): now ${freeText(s)}`,
     ),
+    maxY: Math.max(1, ...free, s.host.thresholdsMB.high) * 1.2,
     x,
     series: [
       { title: 'free', role: 'value', values: free },
