@@ -17,7 +17,7 @@ const published: Record<number, number> = {};
 session.subscribe((s) => {
   published[s.tick] ??= Date.now();
 });
-const engine = ownEngine(session, (m) => console.error(m));
+const engine = ownEngine(session);
 const publisher = await Publisher.start(engine, {
   address: { kind: 'unix', path: process.argv[2] },
   token: null,

@@ -1,15 +1,18 @@
+import { constants } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
-import { comparePersonalities } from '../session/compare.ts';
+import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
+import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted } from '../ui/theme.ts';
 import { wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
+import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
 import { startSharing } from './share.ts';
 import { UsageError } from './usage-error.ts';
@@ -100,19 +103,23 @@ program
         tokenFile?: string;
       },
     ) => {
+      // Guests power on as the clock runs, so the dashboard draws its first frame at once.
       const file = presetPath(preset);
-      const session = openSession(file, opts);
+      const session = openSession(file, { ...opts, stepwisePowerOn: true });
+      const link = new LocalLink(session, { clock: true });
       const shareLog: string[] = [];
       let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
-        publisher = await startSharing(session, file, opts, (l) => shareLog.push(l));
-        await runDashboard(session, {
+        publisher = await startSharing(link, file, opts, (l) => shareLog.push(l));
+        await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? session.snapshot.screen,
+          onReady: () => link.start(),
         });
       } finally {
         await publisher?.close();
+        await link.close();
         session.close();
         for (const l of shareLog) process.stderr.write(`memvisor: share: ${l}\n`);
       }
@@ -130,20 +137,25 @@ program
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--dump-dir <dir>', "at the end, write every process's address space as <guest>.<workload>.img")
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
-  .action((preset: string, opts) => {
+  .action(async (preset: string, opts) => {
     if (!(BATCH_FORMATS as readonly string[]).includes(opts.format)) {
       throw new UsageError(`--format: "${opts.format}" is not a format (${BATCH_FORMATS.join(', ')})`);
     }
     const session = openSession(presetPath(preset), opts);
     try {
-      runBatch(session, {
+      const r = await runBatch(session, {
         samples: opts.samples,
         delay: opts.delay,
         format: opts.format,
         hostName: 'memvisor',
+        label: `batch ${preset}`,
         ...(opts.output ? { output: opts.output } : {}),
         ...(opts.dumpDir ? { dumpDir: opts.dumpDir } : {}),
       });
+      if (r.signal) {
+        console.error(`batch: stopped by ${r.signal} after ${r.samples} of ${opts.samples} samples`);
+        process.exitCode = 128 + constants.signals[r.signal];
+      }
     } finally {
       session.close();
     }
@@ -179,7 +191,13 @@ program
     ) => {
       const loaded = loadPreset(presetPath(preset));
       if (opts.table || !process.stdout.isTTY) {
-        const results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed);
+        const bar = progressBar(`compare ${preset}`, opts.seconds * opts.personalities.length);
+        let results: PersonalityOutcome[];
+        try {
+          results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed, bar.update);
+        } finally {
+          bar.stop();
+        }
         for (const r of results) for (const w of r.warnings) console.error(`warning: ${w}`);
         process.stdout.write(compareTable(results, opts.seconds));
         return;
@@ -187,7 +205,7 @@ program
       const refused: string[] = [];
       const sessions = opts.personalities.flatMap((personality) => {
         try {
-          return [openSessionFrom(loaded, { personality, seed: opts.seed })];
+          return [openSessionFrom(loaded, { personality, seed: opts.seed, stepwisePowerOn: true })];
         } catch (err) {
           refused.push(`${personality}: cannot run this preset: ${(err as Error).message}`);
           return [];
@@ -196,9 +214,16 @@ program
       if (sessions.length === 0)
         throw new UsageError(`compare: no personality can run this preset\n${refused.join('\n')}`);
       const compare = new CompareSession(sessions, refused);
+      const link = new LocalLink(compare, { clock: true });
       try {
-        await runDashboard(compare, { theme: opts.theme, color: opts.color, screen: 'compare' });
+        await runDashboard(link, {
+          theme: opts.theme,
+          color: opts.color,
+          screen: 'compare',
+          onReady: () => link.start(),
+        });
       } finally {
+        await link.close();
         compare.close();
       }
     },

@@ -13,16 +13,9 @@ export interface WallCommandOptions {
 /** `memvisor wall [PRESET]`: the classroom board on a host of its own. */
 export async function wallCommand(preset: string, opts: WallCommandOptions): Promise<void> {
   const session = openSession(presetPath(preset), opts);
-  let show: (message: string) => void = () => {};
-  const source = ownEngine(session, (message) => show(message));
+  const source = ownEngine(session);
   try {
-    await runWall(source, {
-      theme: opts.theme,
-      color: opts.color,
-      notices: (f) => {
-        show = f;
-      },
-    });
+    await runWall(source, { theme: opts.theme, color: opts.color });
   } finally {
     await source.close();
   }

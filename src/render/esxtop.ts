@@ -374,6 +374,11 @@ export function esxtopTable(snap: HostSnapshot, layout: EsxLayout, opts: EsxTabl
       out.push({ spans, role: 'selected' });
     } else out.push({ spans });
   });
-  if (rows.length === 0) out.push(line(span('  no guests: press a to add one, or : for a command', 'dim')));
+  if (rows.length === 0) {
+    const why = snap.powerOn
+      ? `  powering the preset's guests on: ${snap.powerOn.done} of ${snap.powerOn.of}`
+      : '  no guests: press a to add one, or : for a command';
+    out.push(line(span(why, 'dim')));
+  }
   return out.length > 0 ? out : [blank];
 }

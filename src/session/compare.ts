@@ -27,20 +27,24 @@ export interface PersonalityOutcome {
 
 /**
  * Runs the same preset, seed and timeline under each personality for `seconds` of simulated time and
- * sums up what each did: the experiment no real host allows.
+ * sums up what each did: the experiment no real host allows. `onProgress` hears the simulated seconds
+ * run so far, over all personalities (of `seconds` times their number).
  */
 export function comparePersonalities(
   preset: Preset,
   personalities: readonly string[],
   seconds: number,
   seed?: number,
+  onProgress?: (done: number) => void,
 ): PersonalityOutcome[] {
-  return personalities.map((personality) => {
+  return personalities.map((personality, i) => {
+    const before = i * seconds;
     let session: Session;
     try {
       session = new Session(preset, { personality, ...(seed === undefined ? {} : { seed }) });
     } catch (err) {
       const states = { high: 0, soft: 0, hard: 0, low: 0 };
+      onProgress?.(before + seconds);
       return { personality, guests: [], states, warnings: [], error: (err as Error).message };
     }
     try {
@@ -50,6 +54,7 @@ export function comparePersonalities(
         const s = session.tick();
         samples.push(s);
         states[s.host.state] += session.host.config.tick;
+        onProgress?.(before + Math.min(seconds, s.t));
       }
       return {
         personality,

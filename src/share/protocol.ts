@@ -115,12 +115,19 @@ export const snapshotSchema: z.ZodType<HostSnapshot> = z.object({
   seed: num,
   personality: z.string(),
   screen: z.enum(['esxtop', 'xentop']),
-  paused: z.boolean(),
-  // JSON has no Infinity: "as fast as possible" crosses the wire as null.
-  speed: z
-    .number()
-    .nullable()
-    .transform((x) => x ?? Number.POSITIVE_INFINITY),
+  clock: z.object({
+    paused: z.boolean(),
+    speed: z.union([num, z.literal('max')]),
+    achieved: num.nullable(),
+  }),
+  powerOn: z.object({ done: num, of: num }).nullable(),
+  mechanisms: z.object({
+    sharing: z.boolean(),
+    balloon: z.boolean(),
+    zip: z.boolean(),
+    swap: z.boolean(),
+    tmem: z.boolean(),
+  }),
   host: z.object({
     state,
     thresholdsMB: z.object({ high: num, soft: num, hard: num, low: num }),

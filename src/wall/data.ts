@@ -446,7 +446,7 @@ function logPanel(events: readonly EngineEvent[], width: number, height: number)
  */
 function statusLine(s: HostSnapshot, view: WallView, width: number): Line {
   const flags: Span[] = [];
-  if (s.paused) flags.push(span(' PAUSED ', 'paused'));
+  if (s.clock.paused) flags.push(span(' PAUSED ', 'paused'));
   flags.push(span(` t=${clock(s.t)} `, 'value'));
   const keys = ` ${view.keys} `;
   // The last answer (a refusal says read-only itself) in place of the read-only flag, cut before the keys are.
@@ -459,7 +459,7 @@ function statusLine(s: HostSnapshot, view: WallView, width: number): Line {
     const room = width - flags.reduce((a, x) => a + x.text.length, 0) - keys.length;
     flags.push(span(say.text.slice(0, Math.max(0, room)), say.role));
   }
-  const details = ` ${s.personality}  ${speedText(s.speed)}  seed ${s.seed}  ${s.guests.length} guests`;
+  const details = ` ${s.personality}  ${speedText(s.clock).text}  seed ${s.seed}  ${s.guests.length} guests`;
   const title = ' memvisor wall ';
   const used = flags.reduce((a, x) => a + x.text.length, 0) + keys.length;
   const withTitle = width - used - title.length >= 20;

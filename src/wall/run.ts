@@ -18,8 +18,6 @@ export interface WallOptions {
   readonly refreshMs?: number;
   /** Resolves with the reason when the host goes away (a shared host that quit). */
   readonly ended?: Promise<string>;
-  /** Called once with a function that shows a message on the status line (engine errors). */
-  readonly notices?: (show: (message: string) => void) => void;
   /** A terminal other than this process's (tests). */
   readonly input?: NodeJS.ReadableStream;
   readonly output?: TerminalOutput;
@@ -93,7 +91,7 @@ export async function runWall(source: WallSource, options: WallOptions): Promise
     quit: () => finish(null),
     pause: async () => {
       if (source.readOnly) return say(`read-only: ${source.readOnly}`);
-      const r = await source.send(source.snapshot.paused ? 'resume' : 'pause');
+      const r = await source.send(source.snapshot.clock.paused ? 'resume' : 'pause');
       say(r.ok ? r.message : r.error);
     },
     previous: () => move(-1),
@@ -115,7 +113,6 @@ export async function runWall(source: WallSource, options: WallOptions): Promise
   const restore = (): void => screen.destroy();
   process.on('exit', restore);
   void options.ended?.then((reason) => finish(reason));
-  options.notices?.(say);
 
   draw();
   const timer = setInterval(draw, options.refreshMs ?? 1000);

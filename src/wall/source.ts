@@ -1,12 +1,11 @@
 /**
  * What the wall reads a host through. It has the shape of the session's HostLink, so a link to a
- * shared host (src/share/client.ts) and a local engine both fit. The local engine is driven here by
- * the dashboard's real-time clock until the session owns its clock.
+ * shared host (src/share/client.ts) and a local engine both fit.
  */
 import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
+import { LocalLink } from '../session/link.ts';
 import type { Session } from '../session/session.ts';
-import { Clock } from '../ui/clock.ts';
 
 export interface WallSource {
   readonly snapshot: HostSnapshot;
@@ -17,28 +16,19 @@ export interface WallSource {
   close(): Promise<void> | void;
 }
 
-/** A session of the wall's own, ticking in real time; an engine error pauses it and is reported. */
-export function ownEngine(session: Session, onError: (message: string) => void): WallSource {
-  const clock = new Clock(session, {
-    onError: (e) => {
-      session.send('pause');
-      onError(`engine error: ${(e as Error)?.message ?? String(e)}; paused (space resumes)`);
-    },
-  });
-  clock.start();
+/** A session of the wall's own, ticking in real time (the session's clock pauses it on an engine error and logs why). */
+export function ownEngine(session: Session): WallSource {
+  const link = new LocalLink(session, { clock: true });
+  link.start();
   return {
     get snapshot() {
-      return session.snapshot;
+      return link.snapshot;
     },
-    subscribe: (fn) => session.subscribe(fn),
-    send: (text) => {
-      const r = session.send(text);
-      if (r.ok && text === 'resume') clock.resume();
-      return r;
-    },
+    subscribe: (fn) => link.subscribe(fn),
+    send: (text) => link.send(text),
     readOnly: null,
-    close: () => {
-      clock.stop();
+    close: async () => {
+      await link.close();
       session.close();
     },
   };

@@ -116,7 +116,7 @@ describe('a shared host and two viewers', () => {
 
   it("refuses a viewer's pause: the host keeps running", async () => {
     a.child.write(' ');
-    await a.waitFor((s) => s.includes('read-only: attached to class@'), 'the refusal');
+    await a.waitFor((s) => s.includes('read-only: attached to'), 'the refusal');
     const t0 = (await host.waitFor((s) => /t=\d+:\d\d:\d\d/.test(s), 'the clock')).match(
       /t=(\d+:\d\d:\d\d)/,
     )![1];

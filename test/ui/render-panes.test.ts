@@ -152,6 +152,7 @@ describe('frames', () => {
     delay: 2,
     message: null,
     eventsBack: 0,
+    commands: [],
   };
   const h = new History();
   h.record(snapshot());
@@ -185,7 +186,7 @@ describe('frames', () => {
   it('heads every frame with time, speed, seed, personality and the dashboard cost', () => {
     const lines = text(
       renderFrame({
-        snap: snapshot({ paused: true, speed: 10 }),
+        snap: snapshot({ clock: { paused: true, speed: 10, achieved: null } }),
         ui,
         history: h,
         events: [],

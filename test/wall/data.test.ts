@@ -21,7 +21,10 @@ function historyOf(...snaps: HostSnapshot[]): History {
 }
 
 // Conserved, as every real snapshot is: the frames by use add up to the total.
-const hard = snapshot({ paused: true }, { state: 'hard', freeMB: 70.4, privateMB: 3777.6 });
+const hard = snapshot(
+  { clock: { paused: true, speed: 1, achieved: null } },
+  { state: 'hard', freeMB: 70.4, privateMB: 3777.6 },
+);
 const events = [
   { t: 3600, kind: 'state' as const, message: 'host entered soft state: free 3.9 % is under 4 %' },
   { t: 3725, kind: 'reclaim' as const, guest: 'vm1', message: 'ballooned 64 MB toward its target of 600 MB' },
