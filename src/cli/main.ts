@@ -6,6 +6,7 @@ import { comparePersonalities } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
+import { runLessonCommand } from './lesson.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { runRecord } from './record.ts';
@@ -206,6 +207,19 @@ program
       await runRecord(script, opts);
     },
   );
+
+program
+  .command('lesson')
+  .description(
+    'guided lessons on a live host: the list, a lesson on the dashboard, or --check its model solution',
+  )
+  .argument('[name]', 'a lesson: its number, its name, or a file (memvisor lesson lists them)')
+  .option('--check', "run the lesson's model solution headless and report every step")
+  .option('--idle', 'run the lesson headless with a trainee who does nothing: every task must fail')
+  .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
+  .action(async (name: string | undefined, opts: { check?: boolean; idle?: boolean; seed?: number }) => {
+    await runLessonCommand(name, opts);
+  });
 
 program
   .command('validate')
