@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkLesson } from '../../src/lesson/check.ts';
 import { parseLesson } from '../../src/scenario/lesson.ts';
+import { keystroke } from '../../src/scenario/script-keys.ts';
+import { KEYS } from '../../src/ui/keys.ts';
 import { runCli } from '../cli.ts';
 
 /** A small host whose guest fills memory at boot; tasks a trainee does through keys and the `:` line. */
@@ -71,6 +73,18 @@ describe('checking a lesson headless', () => {
     expect(reports[3].detail).toBe(
       'the model solution\'s "reservation vm1 200MB" was refused: reservation: vm1: 200MB is above memsz 96MB',
     );
+  });
+});
+
+describe('keys without a terminal', () => {
+  it('every key a solution can name reaches the dashboard under a name its key table binds', () => {
+    const bound = new Set(KEYS.flatMap((b) => b.keys));
+    const names = ['Enter', 'Esc', 'Tab', 'S-Tab', 'Backspace', 'Space', 'Up', 'Down', 'Left', 'Right'];
+    for (const name of [...names, 'Home', 'End', 'PgUp', 'PgDn', 'C-l', 'C-u', 'C-a', 'C-e', 'C-c']) {
+      const k = keystroke(name);
+      if (typeof k === 'string') throw new Error(k);
+      expect(bound.has(k.key), `${name} -> ${k.key}`).toBe(true);
+    }
   });
 });
 
