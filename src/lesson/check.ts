@@ -11,6 +11,7 @@ import type { Lesson, LessonStep, SolutionAction } from '../scenario/lesson.ts';
 import type { Keystroke } from '../scenario/script-keys.ts';
 import { Session } from '../session/session.ts';
 import { Controller, type SessionLike } from '../ui/controller.ts';
+import { Condition } from './expr-eval.ts';
 import type { View } from './fields.ts';
 import { LessonRun } from './run.ts';
 
@@ -126,7 +127,13 @@ export async function checkLesson(lesson: Lesson, options: CheckOptions = {}): P
       const step = run.step;
       if (!step) break;
       let detail = '';
-      if (step.kind === 'question') run.answer(step.answer);
+      if (step.kind === 'question') {
+        run.answer(step.answer);
+        // The right answer must be what the host shows at that moment.
+        if (step.holds && run.last && !new Condition(step.holds.expr).observe(run.input(run.last))) {
+          detail = `the answer is not what the host shows: ${step.holds.text} is false at t=${session.snapshot.t}s`;
+        }
+      }
       if (step.kind === 'task' && !options.idle) {
         for (const a of step.solution) {
           const refused = act(a);
@@ -148,7 +155,7 @@ export async function checkLesson(lesson: Lesson, options: CheckOptions = {}): P
       // The next step sees the host as it is when it begins, before any tick.
       observe();
       const result = run.results[run.results.length - 1];
-      const passed = result.status === 'passed';
+      const passed = result.status === 'passed' && !detail;
       if (!detail) {
         detail = passed
           ? `passed at t=${t}s${step.kind === 'watch' || step.kind === 'task' ? ` (after ${state?.elapsed ?? 0}s)` : ''}`

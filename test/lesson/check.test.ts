@@ -76,6 +76,19 @@ describe('checking a lesson headless', () => {
   });
 });
 
+describe('questions about the screen', () => {
+  it('a question whose right answer is not what the host shows makes the lesson fail its check', async () => {
+    const wrong = LESSON.map((l) =>
+      l === '    answer: 2' ? '    answer: 2\n    holds: host.state == "low"' : l,
+    );
+    const reports = await checkLesson(lesson(wrong));
+    expect(reports[2]).toMatchObject({ passed: false });
+    expect(reports[2].detail).toBe(
+      'the answer is not what the host shows: host.state == "low" is false at t=0s',
+    );
+  });
+});
+
 describe('keys without a terminal', () => {
   it('every key a solution can name reaches the dashboard under a name its key table binds', () => {
     const bound = new Set(KEYS.flatMap((b) => b.keys));
