@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PERSONALITY_NAMES } from '../engine/policy/index.ts';
-import { expected, fromText, list, oneOf, strictMap, text } from './preset-schema.ts';
+import { expected, fromText, list, oneOf, strictMap } from './preset-schema.ts';
 import { parseDuration } from './quantities.ts';
 import { isMapping } from './yaml-source.ts';
 
