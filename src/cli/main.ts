@@ -1,17 +1,22 @@
+import { constants } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
-import { comparePersonalities } from '../session/compare.ts';
+import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
+import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
+import { colorWanted } from '../ui/theme.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { runLessonCommand } from './lesson.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
+import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
+import { wallCommand } from './wall.ts';
 
 const positiveInt =
   (name: string) =>
@@ -87,14 +92,18 @@ program
         screen?: 'esxtop' | 'xentop';
       },
     ) => {
-      const session = openSession(presetPath(preset), opts);
+      // Guests power on as the clock runs, so the dashboard draws its first frame at once.
+      const session = openSession(presetPath(preset), { ...opts, stepwisePowerOn: true });
+      const link = new LocalLink(session, { clock: true });
       try {
-        await runDashboard(session, {
+        await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? session.snapshot.screen,
+          onReady: () => link.start(),
         });
       } finally {
+        await link.close();
         session.close();
       }
     },
@@ -111,20 +120,25 @@ program
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--dump-dir <dir>', "at the end, write every process's address space as <guest>.<workload>.img")
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
-  .action((preset: string, opts) => {
+  .action(async (preset: string, opts) => {
     if (!(BATCH_FORMATS as readonly string[]).includes(opts.format)) {
       throw new UsageError(`--format: "${opts.format}" is not a format (${BATCH_FORMATS.join(', ')})`);
     }
     const session = openSession(presetPath(preset), opts);
     try {
-      runBatch(session, {
+      const r = await runBatch(session, {
         samples: opts.samples,
         delay: opts.delay,
         format: opts.format,
         hostName: 'memvisor',
+        label: `batch ${preset}`,
         ...(opts.output ? { output: opts.output } : {}),
         ...(opts.dumpDir ? { dumpDir: opts.dumpDir } : {}),
       });
+      if (r.signal) {
+        console.error(`batch: stopped by ${r.signal} after ${r.samples} of ${opts.samples} samples`);
+        process.exitCode = 128 + constants.signals[r.signal];
+      }
     } finally {
       session.close();
     }
@@ -160,7 +174,13 @@ program
     ) => {
       const loaded = loadPreset(presetPath(preset));
       if (opts.table || !process.stdout.isTTY) {
-        const results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed);
+        const bar = progressBar(`compare ${preset}`, opts.seconds * opts.personalities.length);
+        let results: PersonalityOutcome[];
+        try {
+          results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed, bar.update);
+        } finally {
+          bar.stop();
+        }
         for (const r of results) for (const w of r.warnings) console.error(`warning: ${w}`);
         process.stdout.write(compareTable(results, opts.seconds));
         return;
@@ -168,7 +188,7 @@ program
       const refused: string[] = [];
       const sessions = opts.personalities.flatMap((personality) => {
         try {
-          return [openSessionFrom(loaded, { personality, seed: opts.seed })];
+          return [openSessionFrom(loaded, { personality, seed: opts.seed, stepwisePowerOn: true })];
         } catch (err) {
           refused.push(`${personality}: cannot run this preset: ${(err as Error).message}`);
           return [];
@@ -177,9 +197,16 @@ program
       if (sessions.length === 0)
         throw new UsageError(`compare: no personality can run this preset\n${refused.join('\n')}`);
       const compare = new CompareSession(sessions, refused);
+      const link = new LocalLink(compare, { clock: true });
       try {
-        await runDashboard(compare, { theme: opts.theme, color: opts.color, screen: 'compare' });
+        await runDashboard(link, {
+          theme: opts.theme,
+          color: opts.color,
+          screen: 'compare',
+          onReady: () => link.start(),
+        });
       } finally {
+        await link.close();
         compare.close();
       }
     },
@@ -222,6 +249,22 @@ program
   });
 
 program
+  .command('wall')
+  .description(
+    'the classroom board: big figures and charts drawn with blessed-contrib, readable from the back of a room',
+  )
+  .argument('[preset]', 'preset file or name (see `memvisor presets`)', 'default')
+  .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
+  .option('--personality <name>', 'run the preset under this product personality', personalityArg)
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (preset: string, opts: { seed?: number; personality?: string; theme: string; color: boolean }) => {
+      await wallCommand(preset, { ...opts, color: colorWanted(opts.color) });
+    },
+  );
+
+program
   .command('validate')
   .description('check preset, script and lesson files; every problem with file, line, column and field')
   .argument('<files...>')
@@ -229,9 +272,10 @@ program
     process.exitCode = validateFiles(files) ? 0 : 1;
   });
 
-// A reader that goes away (`memvisor batch ... | head`) ends the run quietly.
+// A reader that goes away (`memvisor batch ... | head`), or a terminal closed under the wall, ends the
+// run quietly.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(0);
   throw err;
 });
 

@@ -1,3 +1,4 @@
+import { ByteOp } from './bytework.ts';
 import type { GuestConfig } from './config.ts';
 import { COST } from './costs.ts';
 import type { FramePool } from './framepool.ts';
@@ -28,8 +29,11 @@ export const Sample = { None: 0, Armed: 1, Read: 2, Written: 3 } as const;
  * copy-on-write, and (through the host) allocation under memory pressure.
  */
 export interface FaultHandler {
-  /** Makes `gpn` readable (write=false) or private and writable (write=true); returns its frame. */
-  fault(guest: Guest, gpn: number, write: boolean): number;
+  /**
+   * Makes `gpn` readable (write=false) or private and writable (write=true); returns its frame. With
+   * `whole` the caller overwrites all 4 KiB at once, so a new frame need not be cleared or copied into.
+   */
+  fault(guest: Guest, gpn: number, write: boolean, whole: boolean): number;
   /** Copies the page's current contents into `into` without changing where it is (for dumps and checks). */
   peek(guest: Guest, gpn: number, into: Uint8Array): void;
 }
@@ -92,6 +96,8 @@ export class Guest {
   guestPaging = false;
   /** Why the guest was stopped by a host fault (a swap file it cannot read); null while it runs. */
   faulted: string | null = null;
+  /** The host's byte-work counters (accesses are counted here). */
+  private readonly work: Float64Array;
 
   constructor(
     readonly gid: number,
@@ -107,6 +113,7 @@ export class Guest {
     this.lastUse = new Uint32Array(config.memszPages);
     this.age = new Uint8Array(config.memszPages);
     this.stateCount[PageState.Untouched] = config.memszPages;
+    this.work = pool.work.pages;
   }
 
   /** Frames charged for shared pages: each shared frame split between the pages mapping it. */
@@ -123,6 +130,7 @@ export class Guest {
    * frame is a hit; anything else is a fault the host handles (first touch, COW, swap-in, ...).
    */
   touch(gpn: number, write: boolean): number {
+    this.work[ByteOp.access]++;
     const s = this.sample[gpn];
     if (s !== Sample.None && s !== Sample.Written) this.sample[gpn] = write ? Sample.Written : Sample.Read;
     this.accessed[gpn] |= write ? 3 : 1;
@@ -130,7 +138,24 @@ export class Guest {
       this.stall += COST.frameHit;
       return this.pmapLoc[gpn];
     }
-    return this.faults.fault(this, gpn, write);
+    return this.faults.fault(this, gpn, write, false);
+  }
+
+  /**
+   * The frame behind `gpn` for a write of all its 4 KiB (a page filled, read in from a disk, zeroed):
+   * as touch(gpn, true) in every count and cost, but a frame the host hands out for it is not cleared
+   * first and a shared page is not copied, since nothing of it would be seen.
+   */
+  touchWhole(gpn: number): number {
+    this.work[ByteOp.access]++;
+    const s = this.sample[gpn];
+    if (s !== Sample.None && s !== Sample.Written) this.sample[gpn] = Sample.Written;
+    this.accessed[gpn] |= 3;
+    if (this.pmapState[gpn] === PageState.Private) {
+      this.stall += COST.frameHit;
+      return this.pmapLoc[gpn];
+    }
+    return this.faults.fault(this, gpn, true, true);
   }
 
   peek(gpn: number, into: Uint8Array): void {

@@ -1,7 +1,7 @@
 /**
  * `memvisor lesson NAME --check`: the lesson's model solution, run headless against the real dashboard
- * controller (the keys and the `:` line a trainee uses, no terminal) and a host ticked by `step`
- * commands, step by step: each watch must happen, each task pass after its solution, each question's
+ * controller (the keys and the `:` line a trainee uses, no terminal) through the same host link as the
+ * dashboard, the session ticked as fast as it goes, step by step: each watch must happen, each task pass after its solution, each question's
  * answer be one of its choices. With `idle` the trainee does nothing (reads, answers, sends nothing):
  * then every task must fail, or the lesson passes without teaching anything.
  */
@@ -9,8 +9,10 @@ import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
 import type { Lesson, LessonStep, SolutionAction } from '../scenario/lesson.ts';
 import type { Keystroke } from '../scenario/script-keys.ts';
+import type { CompareView, HostLink } from '../session/link.ts';
+import { LocalLink } from '../session/link.ts';
 import { Session } from '../session/session.ts';
-import { Controller, type SessionLike } from '../ui/controller.ts';
+import { Controller } from '../ui/controller.ts';
 import { Condition } from './expr-eval.ts';
 import type { View } from './fields.ts';
 import { LessonRun } from './run.ts';
@@ -42,26 +44,38 @@ export function lessonSession(lesson: Lesson, seed?: number): Session {
   });
 }
 
-/** The session as the trainee's keys reach it: every accepted command is told to the lesson. */
-export function traineeLink(session: Session, run: LessonRun): SessionLike {
-  return {
-    get snapshot(): HostSnapshot {
-      return session.snapshot;
-    },
-    subscribe: (fn) => session.subscribe(fn),
-    send: (text: string): CommandResult => {
-      const r = session.send(text);
-      if (r.ok) run.sent(text);
-      return r;
-    },
-    advance: () => session.advance(),
-    get tickUnderway() {
-      return session.tickUnderway;
-    },
-    get host() {
-      return session.host;
-    },
-  };
+/** The host as the trainee's keys reach it: every command it accepts is told to the lesson. */
+export class TraineeLink implements HostLink {
+  constructor(
+    private readonly link: HostLink,
+    private readonly run: LessonRun,
+  ) {}
+
+  get snapshot(): HostSnapshot {
+    return this.link.snapshot;
+  }
+
+  get readOnly(): string | null {
+    return this.link.readOnly;
+  }
+
+  get compare(): CompareView | undefined {
+    return this.link.compare;
+  }
+
+  subscribe(fn: (s: HostSnapshot) => void): () => void {
+    return this.link.subscribe(fn);
+  }
+
+  async send(text: string): Promise<CommandResult> {
+    const r = await this.link.send(text);
+    if (r.ok) this.run.sent(text);
+    return r;
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
 }
 
 /** What the trainee has on screen, as conditions read it. */
@@ -75,11 +89,10 @@ export function viewOf(controller: Controller): View {
 export async function checkLesson(lesson: Lesson, options: CheckOptions = {}): Promise<StepReport[]> {
   const session = lessonSession(lesson, options.seed);
   const run = new LessonRun(lesson, () => session.snapshot.t);
-  const controller = new Controller(traineeLink(session, run), {
+  const controller = new Controller(new TraineeLink(new LocalLink(session), run), {
     screen: lesson.screen ?? session.snapshot.screen,
     cols: 120,
     rows: 40,
-    clock: false,
     sampler: false,
     refreshTimer: false,
   });
@@ -89,32 +102,31 @@ export async function checkLesson(lesson: Lesson, options: CheckOptions = {}): P
     run.observe({ snapshot: session.snapshot, view: viewOf(controller) });
   };
   const tick = (): void => {
-    const r = session.send('step 1');
-    if (!r.ok) throw new Error(`step: ${r.error}`);
+    session.tick();
     observe();
   };
   const active = (): boolean => run.state?.status === 'active';
-  const press = (k: Keystroke): void => {
+  const press = async (k: Keystroke): Promise<void> => {
     const printable = k.bytes.length === 1 && k.bytes >= ' ' && k.bytes !== '\x7f';
-    controller.key({ name: k.key, ...(printable ? { text: k.bytes } : {}) });
+    await controller.key({ name: k.key, ...(printable ? { text: k.bytes } : {}) });
     observe();
   };
   /** One action of the model solution; a refused command is the solution's fault, and says so. */
-  const act = (a: SolutionAction): string | undefined => {
+  const act = async (a: SolutionAction): Promise<string | undefined> => {
     if (a.kind === 'wait') {
       const until = session.snapshot.t + a.seconds;
       while (session.snapshot.t < until - 1e-9 && active()) tick();
       return undefined;
     }
     if (a.kind === 'keys') {
-      for (const k of a.keys) press(k);
+      for (const k of a.keys) await press(k);
       return undefined;
     }
-    for (const ch of `:${a.text}`) press({ name: ch, bytes: ch, key: ch === ' ' ? 'space' : ch });
-    press({ name: 'Enter', bytes: '\r', key: 'enter' });
+    for (const ch of `:${a.text}`) await press({ name: ch, bytes: ch, key: ch === ' ' ? 'space' : ch });
+    await press({ name: 'Enter', bytes: '\r', key: 'enter' });
     const o = controller.ui.overlay;
     if (o?.kind === 'command') {
-      press({ name: 'Esc', bytes: '\x1b', key: 'escape' });
+      await press({ name: 'Esc', bytes: '\x1b', key: 'escape' });
       return `the model solution's "${a.text}" was refused: ${o.line.error ?? 'no reason given'}`;
     }
     return undefined;
@@ -136,7 +148,7 @@ export async function checkLesson(lesson: Lesson, options: CheckOptions = {}): P
       }
       if (step.kind === 'task' && !options.idle) {
         for (const a of step.solution) {
-          const refused = act(a);
+          const refused = await act(a);
           if (refused) {
             detail = refused;
             run.skip();

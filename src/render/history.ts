@@ -139,28 +139,33 @@ export class History {
   }
 }
 
-/** The event log as the dashboard keeps it: every event seen in any snapshot, once, oldest first. */
+/**
+ * The event log as the dashboard keeps it: every event seen in any snapshot, once, oldest first. In
+ * compare mode it is fed by every host, each tagged with its personality.
+ */
 export class EventFeed {
   private readonly items: EngineEvent[] = [];
-  private last: EngineEvent | undefined;
+  /** The newest event seen from each source (a snapshot carries only the newest events). */
+  private readonly last = new Map<string, EngineEvent>();
   /** Bumped on every new event, so screens know when to redraw. */
   seq = 0;
 
   constructor(readonly capacity = 2000) {}
 
-  record(s: HostSnapshot): void {
+  /** Takes the events of `s` not seen before; returns them (tagged with `source` when given). */
+  record(s: HostSnapshot, source?: string): EngineEvent[] {
     const ev = s.events;
-    if (ev.length === 0) return;
-    let from = 0;
-    if (this.last !== undefined) {
-      const at = ev.lastIndexOf(this.last);
-      if (at === ev.length - 1) return;
-      from = at + 1;
-    }
-    for (let i = from; i < ev.length; i++) this.items.push(ev[i]);
-    this.last = ev[ev.length - 1];
+    if (ev.length === 0) return [];
+    const key = source ?? '';
+    const seen = this.last.get(key);
+    const from = seen === undefined ? 0 : ev.lastIndexOf(seen) + 1;
+    if (from >= ev.length) return [];
+    const fresh = ev.slice(from).map((e) => (source ? { ...e, message: `${source}: ${e.message}` } : e));
+    this.items.push(...fresh);
+    this.last.set(key, ev[ev.length - 1]);
     this.seq++;
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
+    return fresh;
   }
 
   /** A note from the dashboard itself (an error it caught), in the same log. */

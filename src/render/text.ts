@@ -4,6 +4,7 @@
  * the tests compare) and the theme's painter turns them into escape codes (one string per table row).
  * Everything drawn here is one terminal cell per character (ASCII, braille and block elements).
  */
+import type { ClockState } from '../engine/snapshot.ts';
 
 export type Role =
   | 'text'
@@ -243,5 +244,21 @@ export function clock24(t: number): string {
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export const speedText = (speed: number): string =>
-  speed === Number.POSITIVE_INFINITY ? 'max' : `${Number(speed.toFixed(2))}x`;
+/** A rate of simulated seconds per wall second: 31x, 2.5x, 0.17x. */
+export const rateText = (x: number): string =>
+  `${x >= 10 ? x.toFixed(0) : x >= 1 ? Number(x.toFixed(1)) : Number(x.toFixed(2))}x`;
+
+/** The share of the asked speed below which the header says the engine is not keeping up. */
+const KEEPING_UP = 0.9;
+
+/**
+ * The clock's speed as the header says it: the speed asked, and, when the engine does not keep up (or
+ * runs as fast as it can), the speed achieved: `10x`, `100x asked, 31x running`, `max, 31x running`.
+ */
+export function speedText(c: ClockState): { text: string; behind: boolean } {
+  const asked = c.speed === 'max' ? 'max' : rateText(c.speed);
+  if (c.paused || c.achieved === null) return { text: asked, behind: false };
+  if (c.speed === 'max') return { text: `max, ${rateText(c.achieved)} running`, behind: false };
+  if (c.achieved >= c.speed * KEEPING_UP) return { text: asked, behind: false };
+  return { text: `${asked} asked, ${rateText(c.achieved)} running`, behind: true };
+}

@@ -127,6 +127,15 @@ export const XEN_FIELDS: readonly XenField[] = [
   { header: 'SSID', width: 4, print: () => padLeft('0', 4), compare: zero },
 ];
 
+/**
+ * The guests as xentop shows its domains: while the session's clock is paused, every domain that has not
+ * crashed is paused (the engine itself knows no clock).
+ */
+export function domainsOf(snap: HostSnapshot): readonly GuestSnapshot[] {
+  if (!snap.clock.paused) return snap.guests;
+  return snap.guests.map((g) => (g.state === 'faulted' ? g : { ...g, state: 'paused' }));
+}
+
 export function sortDomains(guests: readonly GuestSnapshot[], sortField: number): GuestSnapshot[] {
   const f = XEN_FIELDS[sortField] ?? XEN_FIELDS[0];
   return [...guests].sort((a, b) => f.compare(a, b) || a.GID - b.GID);
@@ -136,7 +145,7 @@ export function sortDomains(guests: readonly GuestSnapshot[], sortField: number)
 export function xentopSummary(snap: HostSnapshot): Line[] {
   const h = snap.host;
   const counts = { running: 0, blocked: 0, paused: 0, faulted: 0 };
-  for (const g of snap.guests) counts[g.state]++;
+  for (const g of domainsOf(snap)) counts[g.state]++;
   const total = Math.round(h.totalMB * 1024);
   const free = Math.round(h.freeMB * 1024);
   const freeable = Math.round(h.tmemMB * 1024);
@@ -237,7 +246,7 @@ export function xentopPage(
   layout: XenLayout,
   opts: XenTableOptions,
 ): { lines: Line[]; gids: number[] } {
-  const domains = sortDomains(snap.guests, layout.sortField);
+  const domains = sortDomains(domainsOf(snap), layout.sortField);
   const totalKB = Math.max(1, snap.host.totalMB * 1024);
   const first = Math.max(0, Math.min(opts.top, domains.length - 1));
   const out: Line[] = [];

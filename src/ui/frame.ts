@@ -11,7 +11,18 @@ import { esxTableRows, esxtopHeader, esxtopTable } from '../render/esxtop.ts';
 import { eventsPane } from '../render/events.ts';
 import type { History } from '../render/history.ts';
 import { hostPane } from '../render/host.ts';
-import { blank, clip, frame, type Line, line, type Span, span, speedText } from '../render/text.ts';
+import {
+  blank,
+  clip,
+  clock,
+  frame,
+  type Line,
+  line,
+  type Role,
+  type Span,
+  span,
+  speedText,
+} from '../render/text.ts';
 import { xentopKeyLine, xentopSummary, xentopTable } from '../render/xentop.ts';
 import { usageHint } from './complete.ts';
 import { type Action, KEYS, keyLabel } from './keys.ts';
@@ -24,7 +35,7 @@ import {
   menuPanel,
   promptLine,
 } from './panels.ts';
-import type { UiState } from './state.ts';
+import type { Message, UiState } from './state.ts';
 import type { Usage } from './usage.ts';
 
 export interface FrameModel {
@@ -39,24 +50,31 @@ export interface FrameModel {
   readonly compare: { readonly hosts: readonly HostSnapshot[]; readonly refused: readonly string[] } | null;
 }
 
-/** The dashboard's own line: simulated time, speed, seed, personality, state, delay, its CPU and RSS. */
+/** Powering on, paused or running. */
+function clockState(s: HostSnapshot): Span {
+  if (s.powerOn) return span(`powering on ${s.powerOn.done}/${s.powerOn.of}`, 'warn');
+  return s.clock.paused ? span(' PAUSED ', 'paused') : span('running', 'ok');
+}
+
+/**
+ * The dashboard's own line: simulated time, speed (asked, and achieved when the engine does not keep
+ * up), seed, personality, clock state, delay, its CPU and RSS.
+ */
 export function topBar(m: FrameModel): Line {
   const s = m.snap;
-  const h = Math.floor(s.t / 3600);
-  const mm = String(Math.floor((s.t % 3600) / 60)).padStart(2, '0');
-  const ss = String(Math.floor(s.t % 60)).padStart(2, '0');
+  const speed = speedText(s.clock);
   const left: Span[] = [
     span(' memvisor ', 'title'),
     span(' t=', 'dim'),
-    span(`${h}:${mm}:${ss}`, 'value'),
+    span(clock(s.t), 'value'),
     span('  speed ', 'dim'),
-    span(speedText(s.speed), 'value'),
+    span(speed.text, speed.behind ? 'warn' : 'value'),
     span('  seed ', 'dim'),
     span(String(s.seed), 'value'),
     span('  ', 'dim'),
     span(s.personality, 'value'),
     span('  '),
-    s.paused ? span(' PAUSED ', 'paused') : span('running', 'ok'),
+    clockState(s),
   ];
   const u = m.usage;
   const cpu = u ? `${u.cpu.toFixed(1)}%` : '-%';
@@ -102,12 +120,14 @@ export function hintLine(): Line {
   return { spans };
 }
 
+const MESSAGE_ROLE: Record<Message['kind'], Role> = { info: 'text', ok: 'ok', warn: 'warn', error: 'error' };
+
 function statusLines(m: FrameModel): Line[] {
   const o = m.ui.overlay;
   if (o?.kind === 'command') return commandLines(o.line, usageHint(o.line.text));
   if (o?.kind === 'prompt') return [promptLine(o.prompt, o.prompt.purpose === 'xenDelay' ? '  ' : '')];
   const msg = m.ui.message;
-  if (msg) return [line(span(msg.text, msg.kind === 'error' ? 'error' : msg.kind === 'ok' ? 'ok' : 'text'))];
+  if (msg) return [line(span(msg.text, MESSAGE_ROLE[msg.kind]))];
   if (m.ui.screen === 'xentop' && !o) return [xentopKeyLine(m.ui.xen)];
   return [hintLine()];
 }

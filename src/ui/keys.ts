@@ -6,15 +6,15 @@
  */
 import type { Key } from 'ink';
 
+/** The dashboard's screens: one context each in the key table (a new screen is added here). */
+export const SCREENS = ['esxtop', 'xentop', 'host', 'events', 'detail', 'compare'] as const;
+export type Screen = (typeof SCREENS)[number];
+export const isScreen = (c: string): c is Screen => (SCREENS as readonly string[]).includes(c);
+
 export type Context =
   | 'always'
   | 'global'
-  | 'esxtop'
-  | 'xentop'
-  | 'host'
-  | 'events'
-  | 'detail'
-  | 'compare'
+  | Screen
   | 'help'
   | 'fields'
   | 'order'
@@ -36,6 +36,7 @@ export type Action =
   | 'back'
   | 'help'
   | 'command'
+  | 'freshLine'
   | 'pause'
   | 'step'
   | 'speedUp'
@@ -248,6 +249,8 @@ export const KEYS: readonly Binding[] = [
   { context: 'help', keys: ['down'], action: 'down', help: 'scroll down' },
   { context: 'help', keys: ['pageup'], action: 'pageUp', help: 'a page up' },
   { context: 'help', keys: ['pagedown'], action: 'pageDown', help: 'a page down' },
+  { context: 'help', keys: ['home'], action: 'first', help: 'to the top' },
+  { context: 'help', keys: ['end'], action: 'last', help: 'to the bottom' },
 
   { context: 'fields', keys: ['A-Z', 'a-z'], action: 'toggleField', help: 'show or hide that field group' },
   { context: 'fields', keys: ['escape', 'enter', 'space'], action: 'close', help: 'done' },
@@ -262,6 +265,12 @@ export const KEYS: readonly Binding[] = [
 
   { context: 'command', keys: ['enter'], action: 'submit', help: 'run the command' },
   { context: 'command', keys: ['escape'], action: 'cancel', help: 'close the command line' },
+  {
+    context: 'command',
+    keys: [':'],
+    action: 'freshLine',
+    help: 'start a fresh line (a refused one stays in the history: Up)',
+  },
   {
     context: 'command',
     keys: ['tab'],
@@ -308,12 +317,15 @@ export interface KeyEvent {
   readonly text?: string;
 }
 
-/** Which contexts a key is looked up in, in order. */
+/**
+ * Which contexts a key is looked up in, in order: a screen's own keys, then every screen's; an overlay's
+ * alone. Every screen of the dashboard is a screen context here (see state.ts), so a new screen gets the
+ * keys every screen has without a list to forget.
+ */
 export function lookupOrder(context: Context): Context[] {
-  const screens: Context[] = ['esxtop', 'xentop', 'host', 'events', 'detail'];
   if (context === 'always') return ['always'];
   if (context === 'global') return ['always', 'global'];
-  return screens.includes(context) ? ['always', context, 'global'] : ['always', context];
+  return isScreen(context) ? ['always', context, 'global'] : ['always', context];
 }
 
 function matches(binding: KeyName, ev: KeyEvent): boolean {

@@ -569,7 +569,7 @@ export class PathProbe {
     const r = host.reclaimer;
     const fault = r.fault.bind(r);
     const c = this.counts;
-    r.fault = (vm: Guest, gpn: number, write: boolean): number => {
+    r.fault = (vm: Guest, gpn: number, write: boolean, whole: boolean): number => {
       const s = vm.pmapState[gpn];
       if (s === PageState.Untouched) c.firstTouch++;
       else if (s === PageState.Ballooned) c.balloonReturned++;
@@ -584,7 +584,7 @@ export class PathProbe {
         }
       } else if (s === PageState.Compressed) c.unzip++;
       else if (s === PageState.Swapped) c.hostSwapIn++;
-      return fault(vm, gpn, write);
+      return fault(vm, gpn, write, whole);
     };
     this.sync();
   }

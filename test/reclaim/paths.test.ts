@@ -399,6 +399,50 @@ describe('compression', () => {
     expect(pool.kindCount[FrameKind.Compressed]).toBe(0); // emptied cache frames go back
   });
 
+  it('keeps its pages oldest first through any mix of stores and frees, with no more frames than it needs', () => {
+    const op = fc.record({ store: fc.boolean(), pick: fc.nat() });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const pool = new FramePool(160);
+        const vm = new Guest(1, guestConfig('z', 64), pool, noFaults);
+        const zip = new ZipCache(pool, 0.25); // 16 cache frames, 32 slots
+        zip.attach(vm);
+        for (let gpn = 0; gpn < 64; gpn++) {
+          const f = pool.alloc(FrameKind.Private);
+          vm.mapPrivate(gpn, f);
+          pool.write(f, 0, pageOf('text', 2, gpn));
+        }
+        const order = new Map<number, true>(); // the model: insertion order is oldest first
+        for (const o of ops) {
+          if (o.store) {
+            const gpn = o.pick % 64;
+            if (vm.pmapState[gpn] !== PageState.Private) continue;
+            const room = zip.hasRoom(vm);
+            const r = zip.store(vm, gpn);
+            expect(r).toBe(room ? 'stored' : 'full');
+            if (r === 'stored') order.set(gpn, true);
+          } else if (order.size > 0) {
+            const gpn = [...order.keys()][o.pick % order.size];
+            order.delete(gpn);
+            zip.load(vm, gpn, pool.alloc(FrameKind.Private));
+          }
+          expect(zip.oldest(vm)).toBe(order.size > 0 ? [...order.keys()][0] : -1);
+          expect(zip.usage(vm).pages).toBe(order.size);
+          const frames = pool.kindCount[FrameKind.Compressed];
+          expect(frames).toBe(vm.cacheFrames);
+          expect(frames).toBeLessThanOrEqual(16);
+          expect(frames).toBeGreaterThanOrEqual(Math.ceil(order.size / 2));
+        }
+        const into = new Uint8Array(PAGE_SIZE);
+        for (const gpn of order.keys()) {
+          zip.peek(vm, gpn, into);
+          expect(same(into, pageOf('text', 2, gpn))).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('a full cache refuses, and the oldest page is the first stored', () => {
     const pool = new FramePool(64);
     const vm = new Guest(1, guestConfig('z', 40), pool, noFaults);
@@ -655,6 +699,73 @@ describe('tmem', () => {
     expect(tmem.putEphemeral(vm, priv, 1, pageOf('text', 1, 1))).toBe(false);
     expect(tmem.statsOf(7).failedPersPuts).toBe(6);
     expect(tmem.statsOf(7).failedEphPuts).toBe(1);
+  });
+
+  it('agrees with a plain model through any mix of puts, gets, flushes and drops, over every kind of pool', () => {
+    type Ref = { kind: 'private'; gid: number } | { kind: 'shared'; fs: number };
+    const pools: { ref: Ref; persistent: boolean }[] = [
+      { ref: priv, persistent: false },
+      { ref: priv, persistent: true },
+      { ref: { kind: 'shared', fs: 0x6b65726e }, persistent: false },
+      { ref: { kind: 'shared', fs: 99 }, persistent: false },
+    ];
+    const op = fc.record({
+      act: fc.constantFrom('put', 'put', 'put', 'put', 'get', 'get', 'flush', 'drop'),
+      pool: fc.integer({ min: 0, max: 3 }),
+      // Keys as the guest OS makes them: small, or a file id times 2^32 plus a page.
+      key: fc.oneof(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 3 }).map((f) => f * 2 ** 32 + 5),
+      ),
+      n: fc.integer({ min: 1, max: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const { pool, vm, tmem } = setup(0); // room for 64 pages: the lookup table half full, runs of collisions
+        const model = new Map<string, { pool: number; key: number; page: Uint8Array }>(); // insertion order
+        const id = (p: number, key: number) => `${p}:${key}`;
+        let seq = 0;
+        const into = new Uint8Array(PAGE_SIZE);
+        for (const o of ops) {
+          const p = pools[o.pool];
+          const k = id(o.pool, o.key);
+          if (o.act === 'put') {
+            const page = pageOf('text', 9, seq++);
+            model.delete(k);
+            const ok = p.persistent
+              ? tmem.putPersistent(vm, o.key, page)
+              : tmem.putEphemeral(vm, p.ref, o.key, page);
+            if (ok) model.set(k, { pool: o.pool, key: o.key, page });
+          } else if (o.act === 'get') {
+            const ok = p.persistent
+              ? tmem.getPersistent(vm, o.key, into)
+              : tmem.getEphemeral(vm, p.ref, o.key, into);
+            expect(ok).toBe(model.has(k));
+            if (ok) expect(same(into, model.get(k)!.page)).toBe(true);
+            model.delete(k);
+          } else if (o.act === 'flush') {
+            tmem.flush(vm, p.ref, o.key, p.persistent);
+            model.delete(k);
+          } else {
+            const eph = [...model].filter(([, v]) => !pools[v.pool].persistent);
+            expect(tmem.dropEphemeral(o.n)).toBe(Math.min(o.n, eph.length));
+            for (const [key] of eph.slice(0, o.n)) model.delete(key);
+          }
+          expect(pool.kindCount[FrameKind.Tmem]).toBe(model.size);
+          const s = tmem.statsOf(7);
+          const count = (pi: number) => [...model.values()].filter((v) => v.pool === pi).length;
+          expect([s.ephPages, s.persPages]).toEqual([count(0), count(1)]);
+        }
+        for (const [, v] of model) {
+          const p = pools[v.pool];
+          if (p.persistent) expect(tmem.peekPersistent(vm, v.key, into) && same(into, v.page)).toBe(true);
+        }
+        tmem.destroyGuest(7);
+        const shared = [...model.values()].filter((v) => v.pool >= 2).length;
+        expect(pool.kindCount[FrameKind.Tmem]).toBe(shared);
+      }),
+      { numRuns: 80 },
+    );
   });
 
   it('in a guest: cleancache and frontswap gets hand back exactly what was put', () => {

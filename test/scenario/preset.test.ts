@@ -513,6 +513,42 @@ describe('many problems are reported at once, in file order', () => {
   });
 });
 
+describe('a guest with a problem still gets every other check', () => {
+  it('reports a reservation above memsz next to a bad field of the same guest', () => {
+    const text = yaml(
+      'host:',
+      '  memory: 2GB',
+      'guests:',
+      '  - name: db1',
+      '    memsz: 768MB',
+      '    reservation: 900MB',
+      '    shares: lots',
+      '    os: linx',
+    );
+    expect(presetError(text).message).toBe(
+      [
+        'presets/x.yaml:6:18: guests[0].reservation: 900MB is larger than memsz (768MB)',
+        'presets/x.yaml:7:13: guests[0].shares: "lots" is not low, normal, high or a whole number of shares above 0',
+        'presets/x.yaml:8:9: guests[0].os: unknown os "linx" (did you mean "linux"?)',
+      ].join('\n'),
+    );
+  });
+
+  it('checks the fit on the host, but not with an overhead it cannot read', () => {
+    const guest = (...lines: string[]) =>
+      yaml('host:', '  memory: 1GB', 'guests:', '  - name: big', '    memsz: 1GB', ...lines);
+    expect(presetError(guest('    vcpus: many')).message).toBe(
+      [
+        'presets/x.yaml:5:12: guests[0].memsz: 1GB plus 11.24MB overhead is larger than host memory (1GB)',
+        'presets/x.yaml:6:12: guests[0].vcpus: "many" is not a whole number above 0',
+      ].join('\n'),
+    );
+    expect(presetError(guest('    overhead: 1')).message).toBe(
+      'presets/x.yaml:6:15: guests[0].overhead: "1" has no unit: write 1MB or 1GB',
+    );
+  });
+});
+
 describe('files that are not presets at all', () => {
   it.each<[string, string, string]>([
     ['an empty file', '', 'presets/x.yaml:1:1: the preset is empty: it needs at least host.memory'],

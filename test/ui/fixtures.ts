@@ -91,8 +91,9 @@ export function snapshot(
     seed: 42,
     personality: 'esx',
     screen: 'esxtop',
-    paused: false,
-    speed: 1,
+    clock: { paused: false, speed: 1, achieved: null },
+    powerOn: null,
+    mechanisms: { sharing: true, balloon: true, zip: true, swap: true, tmem: false },
     host: {
       state: 'high',
       thresholdsMB: { high: 245.76, soft: 163.84, hard: 81.92, low: 40.96 },

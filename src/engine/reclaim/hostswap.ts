@@ -1,3 +1,4 @@
+import { ByteOp } from '../bytework.ts';
 import { COST } from '../costs.ts';
 import type { FramePool } from '../framepool.ts';
 import { type Guest, PageState } from '../guest.ts';
@@ -18,7 +19,6 @@ interface SwapFile {
  */
 export class HostSwap {
   private readonly files = new Map<number, SwapFile>();
-  private readonly scratch = new Uint8Array(4096);
 
   constructor(private readonly pool: FramePool) {}
 
@@ -80,6 +80,9 @@ export class HostSwap {
       throw err;
     }
     f.sums[slot] = checksumPage(bytes);
+    const work = this.pool.work.pages;
+    work[ByteOp.swapWrite]++;
+    work[ByteOp.hash]++;
     return slot;
   }
 
@@ -123,10 +126,13 @@ export class HostSwap {
 
   private read(vm: Guest, slot: number, into: Uint8Array): void {
     const f = this.files.get(vm.gid)!;
-    f.store.read(slot, this.scratch);
-    if (checksumPage(this.scratch) !== f.sums[slot]) {
+    // Read straight into place: on a failed checksum the caller gets an error, never the bytes.
+    f.store.read(slot, into);
+    const work = this.pool.work.pages;
+    work[ByteOp.swapRead]++;
+    work[ByteOp.hash]++;
+    if (checksumPage(into) !== f.sums[slot]) {
       throw new StoreError('CHECKSUM', `${vm.name}: host swap slot ${slot} fails its checksum`);
     }
-    into.set(this.scratch);
   }
 }
