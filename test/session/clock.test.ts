@@ -34,6 +34,9 @@ describe('the session clock', () => {
       speed: 'max',
       achieved: null,
     });
+    // The whole snapshot survives JSON (a worker thread, a socket): no Infinity, no class instances.
+    s.tick();
+    expect(JSON.parse(JSON.stringify(s.snapshot))).toStrictEqual(structuredClone(s.snapshot));
     expect(s.send('resume').ok).toBe(true);
     expect(s.send('speed 2.5').ok).toBe(true);
     expect(s.snapshot.clock).toEqual({ paused: false, speed: 2.5, achieved: null });
