@@ -39,6 +39,13 @@ export class FramePool {
   readonly kindCount = new Float64Array(FRAME_KINDS);
   private readonly freeStack: Int32Array;
   private freeTop: number;
+  /**
+   * Frames from this one up have never been handed out: they are as the OS gave them, all zero, and
+   * need no clearing (a host's first touch of its memory is most of a boot storm's cost otherwise).
+   * The free stack hands them out lowest first, after any frame given back, so every frame below it
+   * has been used.
+   */
+  private untouched = 0;
 
   constructor(frameCount: number) {
     if (!Number.isInteger(frameCount) || frameCount <= 0) throw new RangeError(`frame count ${frameCount}`);
@@ -65,7 +72,8 @@ export class FramePool {
   alloc(kind: FrameKind): number {
     if (this.freeTop === 0) return -1;
     const frame = this.freeStack[--this.freeTop];
-    this.slabOf(frame).fill(0, offsetOf(frame), offsetOf(frame) + PAGE_SIZE);
+    if (frame < this.untouched) this.slabOf(frame).fill(0, offsetOf(frame), offsetOf(frame) + PAGE_SIZE);
+    else this.untouched = frame + 1;
     this.kind[frame] = kind;
     this.refcount[frame] = 1;
     this.kindCount[FrameKind.Free]--;
