@@ -1,4 +1,5 @@
 import type { GuestConfig, HostConfig, WorkloadSpec } from './config.ts';
+import { GuestFaultError, HostOutOfMemoryError } from './errors.ts';
 import { type EngineEvent, EventLog } from './events.ts';
 import { FrameKind, FramePool } from './framepool.ts';
 import { initialFreeState, nextFreeState } from './freestate.ts';
@@ -6,13 +7,7 @@ import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { type Personality, personalityOf } from './policy/index.ts';
-import {
-  consumedPages,
-  GuestFaultError,
-  HostOutOfMemoryError,
-  isOverTarget,
-  Reclaimer,
-} from './reclaim/reclaimer.ts';
+import { consumedPages, isOverTarget, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
@@ -55,8 +50,6 @@ export class Host {
   /** A tick is under way (between its first slice and its end). */
   private inTick = false;
   state: FreeState;
-  paused = false;
-  speed = 1;
   readonly vmkPages: number;
   readonly reclaimer: Reclaimer;
   /** esxtop's MEM overcommit average over 1, 5 and 15 minutes, decayed like a load average. */
@@ -253,7 +246,7 @@ export class Host {
   private hotAdd(): void {
     if (!this.personality.resize) return;
     for (const m of this.machines) {
-      const pages = this.personality.resize(m, this.pool.freeFrames - this.highFrames);
+      const pages = this.personality.resize(m.view(), this.pool.freeFrames - this.highFrames);
       if (pages === null) continue;
       this.log(
         'reclaim',

@@ -8,8 +8,8 @@
  * CPU(%) is over the time since the previous sample, as xentop computes it, and 0.0 on the first.
  */
 import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
-import { plain } from '../ui/render/text.ts';
-import { DEFAULT_XEN_LAYOUT, type XenLayout, xentopTable } from '../ui/render/xentop.ts';
+import { plain } from '../render/text.ts';
+import { DEFAULT_XEN_LAYOUT, type XenLayout, xentopTable } from '../render/xentop.ts';
 
 /** Each guest's CPU % over the interval since `previous` (0 without one, or for a guest new since). */
 function overInterval(s: HostSnapshot, previous: HostSnapshot | undefined): GuestSnapshot[] {

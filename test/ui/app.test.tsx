@@ -1,5 +1,6 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LocalLink } from '../../src/session/link.ts';
 import type { Session } from '../../src/session/session.ts';
 import { App } from '../../src/ui/components/App.tsx';
 import { Controller } from '../../src/ui/controller.ts';
@@ -21,7 +22,7 @@ async function mount(theme = 'dark', color = true, draw?: (rows: readonly string
     { name: 'vm2', memszMB: 128 },
   ]);
   sessions.push(s);
-  const c = new Controller(s, { cols: 100, rows: 30, clock: false, sampler: false });
+  const c = new Controller(new LocalLink(s), { cols: 100, rows: 30, sampler: false });
   const app = render(<App controller={c} theme={loadTheme(theme, color, { level: 3 })} draw={draw} />);
   unmounts.push(app.unmount);
   await settle();

@@ -25,17 +25,17 @@ export function hyperv(buffer: number): Personality {
     targets: allocationTargets,
     balloonTarget: (c) => {
       if (c.state === 'high') return 0;
-      const cfg = c.m.vm.config;
+      const cfg = c.guest.config;
       const weightShare = Math.min(1, cfg.shares / (10 * (cfg.memszPages / 256)));
-      const keep = Math.max(cfg.reservationPages, wanted(c.m.os.committedPages, weightShare));
+      const keep = Math.max(cfg.reservationPages, wanted(c.guest.committedPages, weightShare));
       return Math.max(0, Math.min(c.max, cfg.memszPages - keep));
     },
     swapNow: () => false,
     admit: admitWhenBacked('startup memory and overhead', (g) => g.memszPages),
-    resize: (m, hostFreePages) => {
-      const cfg = m.vm.config;
-      const maximum = cfg.limitPages ?? 4 * m.startupPages;
-      const want = wanted(m.os.committedPages, 1);
+    resize: (g, hostFreePages) => {
+      const cfg = g.config;
+      const maximum = cfg.limitPages ?? 4 * g.startupPages;
+      const want = wanted(g.committedPages, 1);
       if (want <= cfg.memszPages || cfg.memszPages >= maximum) return null;
       const step = Math.min(HOT_ADD_STEP, maximum - cfg.memszPages);
       return hostFreePages > 2 * step ? cfg.memszPages + step : null;

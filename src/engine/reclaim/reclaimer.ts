@@ -1,5 +1,6 @@
 import type { ReclaimConfig } from '../config.ts';
 import { COST } from '../costs.ts';
+import { GuestFaultError, HostOutOfMemoryError } from '../errors.ts';
 import { FrameKind, type FramePool } from '../framepool.ts';
 import { type FaultHandler, type Guest, PageState } from '../guest.ts';
 import type { TmemPort } from '../guestos.ts';
@@ -27,12 +28,6 @@ export interface ReclaimContext {
   readonly highFrames: number;
   log(kind: 'reclaim' | 'error', message: string, guest?: string): void;
 }
-
-/** A guest page could not be brought back (its swap file failed): the guest stops, its data intact. */
-export class GuestFaultError extends Error {}
-
-/** No frame could be found for a fault, even by evicting: the access waits (nothing has changed). */
-export class HostOutOfMemoryError extends Error {}
 
 /** Per guest reclamation state: what the balloon and swap are aiming for, and the last decision logged. */
 interface Plan {
@@ -282,7 +277,7 @@ export class Reclaimer implements FaultHandler {
     const under = vm.targetPages - consumed;
     p.balloonTarget = balloonOn
       ? this.personality.balloonTarget({
-          m,
+          guest: m.view(),
           state: this.ctx.state,
           need,
           slack: under > band ? under : 0,

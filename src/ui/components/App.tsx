@@ -1,7 +1,7 @@
 import { useInput } from 'ink';
 import { Component, type ReactNode, useCallback, useSyncExternalStore } from 'react';
+import { line } from '../../render/text.ts';
 import type { Controller } from '../controller.ts';
-import { line } from '../render/text.ts';
 import type { Theme } from '../theme.ts';
 import { type DrawFrame, Frame } from './Frame.tsx';
 
