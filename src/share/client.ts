@@ -7,6 +7,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
+import type { HostLink } from '../session/link.ts';
 import { formatAddress, type ShareAddress } from './address.ts';
 import { LineReader } from './ndjson.ts';
 import {
@@ -30,10 +31,12 @@ export interface AttachOptions {
   readonly timeoutMs?: number;
 }
 
-export class RemoteLink {
+export class RemoteLink implements HostLink {
   private current: HostSnapshot;
   private readonly listeners = new Set<(s: HostSnapshot) => void>();
   private endReason: ((reason: string) => void) | null = null;
+  /** Why the link ended, once it has. */
+  reason: string | null = null;
   /** Resolves with why the link ended: the host quit, the connection was lost, or garbage arrived. */
   readonly ended: Promise<string>;
   readonly readOnly: string;
@@ -82,6 +85,7 @@ export class RemoteLink {
   end(reason: string): void {
     const r = this.endReason;
     this.endReason = null;
+    this.reason ??= reason;
     r?.(reason);
   }
 }
