@@ -7,7 +7,7 @@ import { comparePersonalities, type PersonalityOutcome } from '../session/compar
 import { CompareSession } from '../session/compare-session.ts';
 import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
-import { colorWanted } from '../ui/theme.ts';
+import { colorWanted, ThemeError } from '../ui/theme.ts';
 import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { openSession, openSessionFrom } from './open.ts';
@@ -332,7 +332,7 @@ try {
   if (err instanceof CommanderError) {
     // Commander has printed its message (or the help, or the version) already.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PresetError || err instanceof UsageError) {
+  } else if (err instanceof PresetError || err instanceof UsageError || err instanceof ThemeError) {
     console.error(err.message);
     process.exitCode = 2;
   } else {
