@@ -2,17 +2,22 @@
  * The soak run: the property tests' random mixes (test/reclaim), run until at least ACCESSES program
  * reads have been verified against what the programs wrote (default 10^7). Every run checks
  * conservation after every tick and command, every page-cache read and write, and at the end peeks
- * every page of every program wherever it is.
+ * every page of every program wherever it is. Then (unless --no-memory) the default preset runs for a
+ * simulated hour in a process of its own and its heap and RSS must stay flat (bench/soak-memory.ts).
  *
  *   node --import tsx bench/soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going]
+ *                                   [--no-memory | --memory-only]
  *   node --import tsx bench/soak.ts --replay N      (one run: the plan drawn with seed N)
  *
  * Exit status: 0 all verified and every path taken; 1 a read returned other bytes than last written
- * (DataLossError); 2 any other failure (conservation, a crash); 3 a page path was never taken.
+ * (DataLossError); 2 any other failure (conservation, a crash); 3 a page path was never taken; 4 the
+ * heap or RSS grew over the simulated hour.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { VICTIM_POLICIES, type VictimPolicy } from '../src/engine/config.ts';
 import { DataLossError } from '../src/engine/process.ts';
@@ -32,6 +37,7 @@ interface Options {
   victims: readonly VictimPolicy[];
   keepGoing: boolean;
   replay: number | null;
+  memory: 'also' | 'no' | 'only';
 }
 
 function parseArgs(argv: string[]): Options {
@@ -41,6 +47,7 @@ function parseArgs(argv: string[]): Options {
     victims: VICTIM_POLICIES,
     keepGoing: false,
     replay: null,
+    memory: 'also',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -52,6 +59,8 @@ function parseArgs(argv: string[]): Options {
     if (a === '--seed') o.seed = int(value(), a);
     else if (a === '--replay') o.replay = int(value(), a);
     else if (a === '--keep-going') o.keepGoing = true;
+    else if (a === '--no-memory') o.memory = 'no';
+    else if (a === '--memory-only') o.memory = 'only';
     else if (a === '--victims') {
       const v = value();
       const list = v === 'all' ? [...VICTIM_POLICIES] : v.split(',');
@@ -73,7 +82,7 @@ function int(s: string, what: string): number {
 function usage(why: string): never {
   console.error(`soak: ${why}`);
   console.error(
-    'usage: soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going] [--replay N]',
+    'usage: soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going] [--replay N] [--no-memory | --memory-only]',
   );
   process.exit(64);
 }
@@ -166,6 +175,15 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
+/** The simulated hour, in a process of its own (its memory is what is measured): exit status 0 or 4. */
+function memorySoak(): number {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'soak-memory.ts');
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit' });
+  return r.status ?? 2;
+}
+
+if (opts.memory === 'only') process.exit(memorySoak());
+
 try {
   if (opts.replay !== null) {
     opts.seed = opts.replay;
@@ -184,4 +202,5 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-process.exit(exitCode());
+const code = exitCode();
+process.exit(code !== 0 || opts.memory === 'no' || opts.replay !== null ? code : memorySoak());

@@ -10,6 +10,7 @@ import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
 import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
+import { runLessonCommand } from './lesson.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { progressBar } from './progress.ts';
@@ -275,6 +276,19 @@ program
       await attachCommand(address, opts);
     },
   );
+
+program
+  .command('lesson')
+  .description(
+    'guided lessons on a live host: the list, a lesson on the dashboard, or --check its model solution',
+  )
+  .argument('[name]', 'a lesson: its number, its name, or a file (memvisor lesson lists them)')
+  .option('--check', "run the lesson's model solution headless and report every step")
+  .option('--idle', 'run the lesson headless with a trainee who does nothing: every task must fail')
+  .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
+  .action(async (name: string | undefined, opts: { check?: boolean; idle?: boolean; seed?: number }) => {
+    await runLessonCommand(name, opts);
+  });
 
 program
   .command('wall')

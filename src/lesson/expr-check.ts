@@ -8,7 +8,7 @@
 import { closest, hint } from '../scenario/suggest.ts';
 import { type Expr, print } from './expr.ts';
 import type { Parsed } from './expr-parse.ts';
-import { BOOLEAN, FUNCTIONS, NAMES, NUMBER, type Type } from './fields.ts';
+import { BOOLEAN, EVENT_KINDS, FUNCTIONS, NAMES, NUMBER, type Type } from './fields.ts';
 
 export interface CheckContext {
   /** The guests the lesson's host can have (the preset's, and those its timeline and solutions add). */
@@ -237,6 +237,9 @@ export function checkExpr(
         const others = names.length === 0 ? `${text(0)} runs none` : hint(text(1), names);
         return problem(e.args[1], `${text(0)} has no workload "${text(1)}" (${others})`);
       }
+    }
+    if (e.fn === 'logged' && !EVENT_KINDS.includes(text(0))) {
+      return problem(e.args[0], `logged: unknown kind of event "${text(0)}" (${hint(text(0), EVENT_KINDS)})`);
     }
     if (e.fn === 'sent' && !context.commands.includes(text(0))) {
       return problem(e.args[0], `sent: unknown command "${text(0)}" (${hint(text(0), context.commands)})`);

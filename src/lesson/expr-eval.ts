@@ -18,6 +18,8 @@ export interface EvalInput {
   readonly elapsed: number;
   /** Commands the trainee had accepted during the step: by command name, and guest when given. */
   sent(command: string, guest?: string): number;
+  /** Events of the step in the event log: by kind, and text in the message when given. */
+  logged(kind: string, text?: string): number;
 }
 
 type Value = number | string | boolean | null | object;
@@ -151,6 +153,8 @@ function call(
       return guest(text(0))?.workloads.find((w) => w.name === text(1)) ?? null;
     case 'sent':
       return e.args.length === 2 ? input.sent(text(0), text(1)) : input.sent(text(0));
+    case 'logged':
+      return e.args.length === 2 ? input.logged(text(0), text(1)) : input.logged(text(0));
     case 'ever':
       return held.has(e) || ev(e.args[0]) === true;
     case 'min':

@@ -5,6 +5,7 @@
  * a lesson can ask about anything a screen shows, and a misspelt field is an error when it loads.
  */
 import { OS_TYPES, WORKLOAD_TYPES } from '../engine/config.ts';
+import type { EngineEvent } from '../engine/events.ts';
 import { PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import type { GuestOsSnapshot, GuestSnapshot, HostCounters, WorkloadSnapshot } from '../engine/snapshot.ts';
 
@@ -160,6 +161,18 @@ export const NAMES: Readonly<Record<string, { type: Type; help: string }>> = {
   personality: { type: oneOf(PERSONALITY_NAMES), help: 'the personality the host runs' },
 };
 
+/** The kinds of events in the event log, for logged("state", ...). */
+const EVENT_KIND_SET: Record<EngineEvent['kind'], true> = {
+  state: true,
+  guest: true,
+  workload: true,
+  reclaim: true,
+  error: true,
+  warning: true,
+  command: true,
+};
+export const EVENT_KINDS = Object.keys(EVENT_KIND_SET);
+
 export interface FunctionSpec {
   /** The arguments' types; `literal` ones must be written as text in quotes (checked when the lesson loads). */
   readonly args: readonly { readonly name: string; readonly type: Type; readonly literal?: boolean }[];
@@ -191,6 +204,15 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     optional: 1,
     result: NUMBER,
     help: 'sent("limit", "vm4"): commands of that kind the trainee had accepted during this step',
+  },
+  logged: {
+    args: [
+      { name: 'kind', type: STRING, literal: true },
+      { name: 'text', type: STRING, literal: true },
+    ],
+    optional: 1,
+    result: NUMBER,
+    help: 'logged("state", "-> low"): events of that kind (with that text) in the event log during this step',
   },
   ever: {
     args: [{ name: 'condition', type: BOOLEAN }],

@@ -1,7 +1,10 @@
 import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
 import { blank, cell, frame, type Line, line, span, wrap } from './text.ts';
 
-/** The columns a compare pane shows per guest: what differs between products. */
+/**
+ * The columns a compare pane shows per guest: what differs between products. Every MB column is whole
+ * MB, THRU thousands of operations a second; a mechanism the product lacks reads n/a, never 0.
+ */
 const COLUMNS: readonly [string, number, (g: GuestSnapshot) => number | null][] = [
   ['CNSM', 8, (g) => g.CNSM],
   ['SZTGT', 8, (g) => g.SZTGT],
@@ -19,21 +22,30 @@ const COLUMNS: readonly [string, number, (g: GuestSnapshot) => number | null][] 
 const NAME = 10;
 export const COMPARE_PANE_WIDTH = NAME + COLUMNS.reduce((a, [, w]) => a + w + 1, 0);
 
-const value = (v: number | null, w: number): string =>
-  cell(v === null ? 'n/a' : v >= 10000 ? `${(v / 1000).toFixed(1)}k` : v.toFixed(v >= 100 ? 0 : 1), w);
+const mb = (v: number): string => v.toFixed(0);
+const kilo = (v: number): string => `${(v / 1000).toFixed(1)}k`;
+const value = (name: string, v: number | null, w: number): string =>
+  cell(v === null ? 'n/a' : name === 'THRU' ? kilo(v) : mb(v), w);
 
 /** One personality's pane: its state and reclaim totals, then a row per guest. */
 export function comparePane(s: HostSnapshot): Line[] {
   const h = s.host;
+  const m = s.mechanisms;
   const title = line(
     span(s.personality.padEnd(NAME), 'title'),
     span(` ${h.state.toUpperCase()} `, h.state),
-    span(` free ${h.freeMB.toFixed(0)} MB  THRU ${(h.THRU / 1000).toFixed(1)}k ops/s`, 'text'),
+    span(` free ${mb(h.freeMB)} MB  THRU ${kilo(h.THRU)} ops/s`, 'text'),
   );
+  const total = (name: string, has: boolean, v: number): string => `${name} ${has ? mb(v) : 'n/a'}`;
   const totals = line(
     span(
-      `shared ${h.pshare.saving.toFixed(0)}  balloon ${h.memctl.curr.toFixed(0)}  ` +
-        `zip ${h.zip.zipped.toFixed(0)}  swap ${h.swap.curr.toFixed(0)}  tmem ${h.tmemMB.toFixed(0)} MB`,
+      `MB: ${[
+        total('shared', m.sharing, h.pshare.saving),
+        total('balloon', m.balloon, h.memctl.curr),
+        total('zip', m.zip, h.zip.zipped),
+        total('swap', m.swap, h.swap.curr),
+        total('tmem', m.tmem, h.tmemMB),
+      ].join('  ')}`,
       'dim',
     ),
   );
@@ -43,9 +55,9 @@ export function comparePane(s: HostSnapshot): Line[] {
   const rows = s.guests.map((g) =>
     line(
       span(g.name.slice(0, NAME - 1).padEnd(NAME), 'text'),
-      ...COLUMNS.map(([, w, f]) => {
+      ...COLUMNS.map(([name, w, f]) => {
         const v = f(g);
-        return span(` ${value(v, w)}`, v === null ? 'na' : 'value');
+        return span(` ${value(name, v, w)}`, v === null ? 'na' : 'value');
       }),
     ),
   );

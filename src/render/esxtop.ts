@@ -241,6 +241,9 @@ export function esxtopHeader(snap: HostSnapshot): Line[] {
   const managed = h.totalMB - h.vmkMB;
   const rsvd = snap.guests.reduce((a, g) => a + g.AMIN + g.OVHD, 0);
   const vms = snap.guests.length;
+  const m = snap.mechanisms;
+  // A mechanism the personality lacks reads n/a, as its columns do.
+  const or = (has: boolean, text: string, w: number): string => (has ? text : padLeft('n/a', w));
   return [
     line(
       `${padLeft(esxClock(snap.t), 10)} up ${esxUptime(snap.t)}, ${vms} VM${vms === 1 ? '' : 's'}, ` +
@@ -258,17 +261,22 @@ export function esxtopHeader(snap: HostSnapshot): Line[] {
     ),
     line(
       span('PSHARE/MB: ', 'label'),
-      `${n0(h.pshare.shared, 7)}  shared, ${n0(h.pshare.common, 7)}  common: ${n0(h.pshare.saving, 7)} saving`,
+      `${or(m.sharing, n0(h.pshare.shared, 7), 7)}  shared, ${or(m.sharing, n0(h.pshare.common, 7), 7)}  common: ` +
+        `${or(m.sharing, n0(h.pshare.saving, 7), 7)} saving`,
     ),
     line(
       span('SWAP  /MB: ', 'label'),
-      `${n0(h.swap.curr, 7)}    curr, ${n0(h.swap.rclmtgt, 7)} rclmtgt: ${' '.repeat(12)}` +
-        `${n2(h.swap.readMBs, 6)} r/s, ${n2(h.swap.writeMBs, 6)} w/s`,
+      `${or(m.swap, n0(h.swap.curr, 7), 7)}    curr, ${or(m.swap, n0(h.swap.rclmtgt, 7), 7)} rclmtgt: ` +
+        `${' '.repeat(12)}${or(m.swap, n2(h.swap.readMBs, 6), 6)} r/s, ${or(m.swap, n2(h.swap.writeMBs, 6), 6)} w/s`,
     ),
-    line(span('ZIP   /MB: ', 'label'), `${n0(h.zip.zipped, 7)}  zipped, ${n0(h.zip.saved, 7)}   saved`),
+    line(
+      span('ZIP   /MB: ', 'label'),
+      `${or(m.zip, n0(h.zip.zipped, 7), 7)}  zipped, ${or(m.zip, n0(h.zip.saved, 7), 7)}   saved`,
+    ),
     line(
       span('MEMCTL/MB: ', 'label'),
-      `${n0(h.memctl.curr, 7)}    curr, ${n0(h.memctl.target, 7)}  target, ${n0(h.memctl.max, 7)} max`,
+      `${or(m.balloon, n0(h.memctl.curr, 7), 7)}    curr, ${or(m.balloon, n0(h.memctl.target, 7), 7)}  target, ` +
+        `${or(m.balloon, n0(h.memctl.max, 7), 7)} max`,
     ),
   ];
 }

@@ -3,7 +3,7 @@
  * 60 % spans 0 to twice the high threshold, so the four thresholds (6/4/2/1 % by default) sit apart and
  * can be seen, and the rest spans up to 100 %. Cells are coloured by the state their level belongs to.
  */
-import type { FreeState, HostCounters } from '../engine/snapshot.ts';
+import type { FreeState, HostCounters, Mechanisms } from '../engine/snapshot.ts';
 import { type Line, line, mbText, padRight, type Role, type Span, span } from './text.ts';
 
 const KNEE_AT = 0.6;
@@ -113,12 +113,17 @@ export interface Segment {
   readonly role: Role;
 }
 
-export function hostSegments(h: HostCounters): Segment[] {
+/** What host memory holds; a use the personality has no mechanism for is left out (not shown as 0). */
+export function hostSegments(h: HostCounters, m?: Mechanisms): Segment[] {
   return [
     { label: 'private', mb: h.privateMB, glyph: '█', role: 'memPrivate' },
-    { label: 'shared', mb: h.sharedMB, glyph: '▓', role: 'memShared' },
-    { label: 'compression cache', mb: h.compressedMB, glyph: '▒', role: 'memCompressed' },
-    { label: 'tmem', mb: h.tmemMB, glyph: '░', role: 'memTmem' },
+    ...(m?.sharing === false
+      ? []
+      : [{ label: 'shared', mb: h.sharedMB, glyph: '▓', role: 'memShared' } as const]),
+    ...(m?.zip === false
+      ? []
+      : [{ label: 'compression cache', mb: h.compressedMB, glyph: '▒', role: 'memCompressed' } as const]),
+    ...(m?.tmem === false ? [] : [{ label: 'tmem', mb: h.tmemMB, glyph: '░', role: 'memTmem' } as const]),
     { label: 'overhead', mb: h.overheadMB, glyph: '#', role: 'memOverhead' },
     { label: 'free', mb: h.freeMB, glyph: '.', role: 'memFree' },
   ];

@@ -5,11 +5,28 @@
  */
 import { z } from 'zod';
 import { PERSONALITY_NAMES } from '../engine/policy/index.ts';
-import { expected, fromText, list, oneOf, strictMap, text } from './preset-schema.ts';
+import { expected, fromText, list, oneOf, strictMap } from './preset-schema.ts';
 import { parseDuration } from './quantities.ts';
+import { isMapping } from './yaml-source.ts';
 
-const condition = text('a condition such as host.state == "high"');
-const words = (what: string) => text(what).refine((s) => s.trim() !== '', 'is empty');
+/**
+ * Text of the lesson. Prose often has a colon and a space, which YAML reads as a map: the message says
+ * so, since "got a map" alone would puzzle the writer of a lesson.
+ */
+const words = (what: string) =>
+  z
+    .string({
+      error: (issue) => {
+        const v = issue.input;
+        if (isMapping(v) && Object.keys(v).length === 1) {
+          const [key] = Object.keys(v);
+          return `expected ${what}, got a map: YAML reads "${key}: ..." as a key and a value; put the text in quotes`;
+        }
+        return expected(what)(issue);
+      },
+    })
+    .refine((s) => s.trim() !== '', 'is empty');
+const condition = words('a condition such as host.state == "high"');
 
 export const LessonSchema = strictMap({
   lesson: words("the lesson's title"),
@@ -74,5 +91,7 @@ export const STEP_SCHEMAS = {
       .int({ error: expected('the number of the right choice, counting from 1') })
       .min(1, 'counts from 1'),
     explain: words('the explanation shown after the answer'),
+    /** What the host shows when the answer is right: --check fails the lesson when it does not hold. */
+    holds: condition.optional(),
   }),
 } as const;

@@ -79,6 +79,8 @@ export type LessonStep = Placed &
         /** The right choice, from 0. */
         readonly answer: number;
         readonly explain: LessonText;
+        /** What the host shows when the answer is right; --check fails the lesson when it does not hold. */
+        readonly holds?: Cond;
       }
   );
 
@@ -298,7 +300,12 @@ function readStep(
         });
         return undefined;
       }
-      return body && explain && { kind, text: body, choices, answer: answer - 1, explain };
+      const holds = item.holds === undefined ? undefined : cond('holds');
+      if (item.holds !== undefined && !holds) return undefined;
+      return (
+        body &&
+        explain && { kind, text: body, choices, answer: answer - 1, explain, ...(holds ? { holds } : {}) }
+      );
     }
     case 'task': {
       const check = cond('check');

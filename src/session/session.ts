@@ -12,6 +12,7 @@ import {
   resolveShareLevel,
 } from '../scenario/command-text.ts';
 import type { Preset } from '../scenario/preset.ts';
+import { PresetError } from '../scenario/problems.ts';
 
 export interface SessionOptions {
   /** Runs the preset under another personality. */
@@ -205,7 +206,8 @@ export class Session {
     this.underway = null;
     const text = `engine error: ${(e as Error)?.message ?? String(e)}; the clock is paused (p resumes)`;
     this.host.log('error', text);
-    this.setClock({ paused: true });
+    this.clockState = { ...this.clockState, paused: true, achieved: null };
+    this.publish();
   }
 
   close(): void {
@@ -281,8 +283,14 @@ export class Session {
     if (!g) return;
     const r = applyCommand(this.host, { type: 'addGuest', guest: g.config, workloads: g.workloads });
     if (r.ok) return;
+    // The preset asks for what this personality cannot do: bad input, named like any other.
+    const i = this.guestCount - this.pending.length - 1;
+    if (throwing) {
+      throw new PresetError([
+        { file: this.preset.file, line: 0, col: 0, path: `guests[${i}]`, message: r.error },
+      ]);
+    }
     const text = `${this.preset.file}: guest ${g.config.name}: ${r.error}`;
-    if (throwing) throw new Error(text);
     this.refusal ??= text;
     this.host.log('error', `${text}; the host runs without it`);
   }

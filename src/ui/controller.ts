@@ -65,6 +65,8 @@ export class Controller {
   /** Keys waiting for a command's answer, and the promise of the one under way. */
   private readonly queue: KeyEvent[] = [];
   private busy = false;
+  /** Lines of compare mode's refused personalities already in the event log. */
+  private refusedSeen = 0;
   private draining: Promise<void> = Promise.resolve();
 
   constructor(
@@ -138,6 +140,13 @@ export class Controller {
       cmp && cmp.hosts.length > 1
         ? cmp.hosts.flatMap((h) => this.feed.record(h, h.personality))
         : this.feed.record(s);
+    // A personality that left compare mode (it could not power a guest on) says why in the log too.
+    for (const why of cmp?.refused.slice(this.refusedSeen) ?? []) {
+      const e = { t: s.t, kind: 'error' as const, message: why };
+      this.feed.note(e.t, e.kind, e.message);
+      fresh.push(e);
+    }
+    this.refusedSeen = cmp?.refused.length ?? 0;
     this.notify(fresh);
   }
 

@@ -2,7 +2,7 @@
 import { ESX_GROUPS, type EsxLayout } from '../render/esxtop.ts';
 import { blank, cell, frame, type Line, line, padRight, type Span, span, wrap } from '../render/text.ts';
 import type { FormState, MenuState } from './forms.ts';
-import { helpSections } from './keys.ts';
+import { type Action, helpSections, KEYS, keyLabel } from './keys.ts';
 import type { CommandLineState, PromptState } from './state.ts';
 
 // ---- help ---------------------------------------------------------------------------------------
@@ -35,15 +35,40 @@ export function helpLines(width: number): Line[] {
   return out;
 }
 
+/**
+ * The help, scrolled: when it does not fit, its last line says which lines are shown of how many, that
+ * there is more, and the keys that scroll (from the key table).
+ */
 export function helpPane(width: number, height: number, scroll: number): Line[] {
   const all = helpLines(width);
-  const s = Math.max(0, Math.min(scroll, all.length - height));
-  return frame(all.slice(s), height);
+  if (all.length <= height) return frame(all, height);
+  const room = Math.max(0, height - 1);
+  const s = Math.max(0, Math.min(scroll, all.length - room));
+  const end = s + room;
+  const keys = (...actions: Action[]): string =>
+    actions
+      .map((a) => KEYS.find((b) => b.context === 'help' && b.action === a)?.keys[0])
+      .filter((k) => k !== undefined)
+      .map(keyLabel)
+      .join(' ');
+  const where = `lines ${s + 1}-${end} of ${all.length}`;
+  const more =
+    end < all.length
+      ? `more below: ${keys('down', 'pageDown', 'last')} scroll`
+      : `the end: ${keys('up', 'pageUp', 'first')} scroll back`;
+  const footer = line(
+    span(`── ${where} ── `, 'border'),
+    span(more, 'accent'),
+    span(`, ${keys('close')} closes`, 'dim'),
+  );
+  return [...frame(all.slice(s, end), room), footer];
 }
 
-/** The largest useful help scroll. */
-export const helpMaxScroll = (width: number, height: number): number =>
-  Math.max(0, helpLines(width).length - height);
+/** The largest useful help scroll (the last line of a help that does not fit is its footer). */
+export function helpMaxScroll(width: number, height: number): number {
+  const n = helpLines(width).length;
+  return n <= height ? 0 : Math.max(0, n - Math.max(0, height - 1));
+}
 
 // ---- esxtop's field chooser and order screens ---------------------------------------------------
 

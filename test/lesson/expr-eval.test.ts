@@ -35,7 +35,7 @@ afterAll(() => {
 const VIEW: View = { screen: 'esxtop', guest: 'a' };
 
 function input(snapshot: HostSnapshot, over: Partial<EvalInput> = {}): EvalInput {
-  return { snapshot, view: VIEW, elapsed: 0, sent: () => 0, ...over };
+  return { snapshot, view: VIEW, elapsed: 0, sent: () => 0, logged: () => 0, ...over };
 }
 
 const holds = (text: string, i: EvalInput): boolean => new Condition(parseExpr(text).expr).observe(i);

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { Key } from 'ink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lineWidth } from '../../src/render/text.ts';
+import { parsePreset } from '../../src/scenario/preset.ts';
+import { CompareSession } from '../../src/session/compare-session.ts';
 import { LocalLink } from '../../src/session/link.ts';
-import type { Session } from '../../src/session/session.ts';
+import { Session } from '../../src/session/session.ts';
 import { loadLayout } from '../../src/ui/config.ts';
 import { Controller } from '../../src/ui/controller.ts';
 import { session as makeSession, noKey, text } from './fixtures.ts';
@@ -324,5 +326,97 @@ describe('operator actions', () => {
     await type(':limit vm1 1GB\r');
     expect(screen()).toContain('internal error: boom');
     expect(c.quitRequested).toBe(false);
+  });
+});
+
+describe('the : line', () => {
+  it('starts a fresh line with : after a refused command, the refused one kept in the history', async () => {
+    const { c, type, press, screen } = setup();
+    await type(':limit vm1 db1\r');
+    expect(screen()).toContain('limit: "db1"');
+    await type(':');
+    const fresh = c.ui.overlay?.kind === 'command' ? c.ui.overlay.line : undefined;
+    expect(fresh?.text).toBe('');
+    expect(fresh?.error).toBeUndefined();
+    await press({ upArrow: true });
+    expect(c.ui.overlay?.kind === 'command' && c.ui.overlay.line.text).toBe('limit vm1 db1');
+  });
+});
+
+describe('what the host says', () => {
+  const kvmPreset = (): string =>
+    [
+      '# warnings',
+      'seed: 7',
+      'personality: esx',
+      'host:',
+      '  memory: 256MB',
+      '  shareScanTime: 60s',
+      'guests:',
+      '  - name: a',
+      '    memsz: 64MB',
+    ].join('\n');
+  const last = (c: Controller): string => text(c.frame()).at(-1) ?? '';
+
+  it('shows a warning on the status line and in the event log from the start', async () => {
+    const s = new Session(parsePreset(kvmPreset(), 'w.yaml'), { personality: 'kvm' });
+    sessions.push(s);
+    const c = new Controller(new LocalLink(s), { cols: 120, rows: 30, sampler: false });
+    expect(last(c)).toBe('warning: w.yaml: host.shareScanTime is not used by the kvm personality');
+    await c.key({ name: 'l', text: 'l' });
+    expect(text(c.frame()).join('\n')).toContain('host.shareScanTime is not used by the kvm personality');
+  });
+
+  it('in compare mode, gives every host its word, tagged with its personality', () => {
+    const esx = new Session(parsePreset(kvmPreset(), 'w.yaml'));
+    const kvm = new Session(esx.preset, { personality: 'kvm' });
+    sessions.push(esx, kvm);
+    const c = new Controller(new LocalLink(new CompareSession([esx, kvm])), {
+      cols: 120,
+      rows: 30,
+      sampler: false,
+      screen: 'compare',
+    });
+    expect(last(c)).toBe('warning: kvm: w.yaml: host.shareScanTime is not used by the kvm personality');
+    expect(c.feed.all().map((e) => e.message)).toContain(
+      'kvm: w.yaml: host.shareScanTime is not used by the kvm personality',
+    );
+  });
+
+  it('shows an engine error on the status line as it happens, the clock paused', () => {
+    const { s, c } = setup();
+    s.fail(new Error('disk full'));
+    expect(last(c)).toBe('error: engine error: disk full; the clock is paused (p resumes)');
+    expect(s.clock.paused).toBe(true);
+  });
+});
+
+describe('a read-only link', () => {
+  it('answers commands, forms and the : line with why, changes nothing, and still looks around', async () => {
+    const s = makeSession([
+      { name: 'vm1', memszMB: 64 },
+      { name: 'vm2', memszMB: 64 },
+    ]);
+    sessions.push(s);
+    const c = new Controller(new LocalLink(s, { readOnly: 'attached to classroom:7070' }), {
+      cols: 120,
+      rows: 30,
+      sampler: false,
+    });
+    for (const key of [':', 'a', 'e', 'k', 'w', 'p', '.', '+', '-']) {
+      await c.key({ name: key, text: key });
+      expect(c.ui.overlay, key).toBeNull();
+      expect(c.ui.message?.text, key).toBe('read-only: attached to classroom:7070');
+    }
+    expect(s.snapshot.t).toBe(0);
+    expect(s.clock).toEqual({ paused: false, speed: 1, achieved: null });
+    await c.key({ name: 'down' });
+    expect(c.ui.selectedGid).toBe(2);
+    await c.key({ name: 'x', text: 'x' });
+    expect(c.ui.screen).toBe('xentop');
+    expect(await c.link.send('remove vm1')).toEqual({
+      ok: false,
+      error: 'read-only: attached to classroom:7070',
+    });
   });
 });

@@ -34,6 +34,16 @@ describe('esxtop memory screen', () => {
     ]);
   });
 
+  it('reads n/a for the header counters of a mechanism the personality lacks', () => {
+    const none = { sharing: false, balloon: false, zip: false, swap: false, tmem: false };
+    expect(text(esxtopHeader(snapshot({ mechanisms: none }))).slice(3)).toEqual([
+      'PSHARE/MB:     n/a  shared,     n/a  common:     n/a saving',
+      'SWAP  /MB:     n/a    curr,     n/a rclmtgt:                n/a r/s,    n/a w/s',
+      'ZIP   /MB:     n/a  zipped,     n/a   saved',
+      'MEMCTL/MB:     n/a    curr,     n/a  target,     n/a max',
+    ]);
+  });
+
   it('names the free state and colours it by state', () => {
     const lines = esxtopHeader(snapshot({}, { state: 'low' }));
     const vmk = lines[2];

@@ -88,7 +88,7 @@ export class Reclaimer implements FaultHandler {
       balloonTarget: 0,
       swapTarget: 0,
       decision: '',
-      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid)),
+      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid), m.vm),
       cannotBalloon: false,
       logged: '',
       loggedAt: Number.NEGATIVE_INFINITY,

@@ -76,13 +76,15 @@ function parseMemvisorLine(raw: string, line: number, file: string, ops: TraceOp
     const page = decimal(f[1], 'page', file, line);
     const offset = decimal(f[2], 'offset', file, line);
     const hex = f[3];
-    if (!HEX.test(hex)) {
+    // Buffer stops decoding at the first pair that is not hex (and drops an odd last digit): a short
+    // result means a non-hex character. Much faster than a regular expression over a page of digits.
+    const decoded = Buffer.from(hex, 'hex');
+    const odd = hex.length % 2 !== 0;
+    if (decoded.length !== hex.length >> 1 || (odd && !HEX.test(hex.slice(-1)))) {
       throw new TraceFormatError(file, line, `hex bytes "${hex}" contain a non-hex character`);
     }
-    if (hex.length % 2 !== 0) {
-      throw new TraceFormatError(file, line, `hex bytes "${hex}" have an odd number of digits`);
-    }
-    const n = hex.length / 2;
+    if (odd) throw new TraceFormatError(file, line, `hex bytes "${hex}" have an odd number of digits`);
+    const n = decoded.length;
     if (offset + n > PAGE_SIZE) {
       throw new TraceFormatError(
         file,
@@ -90,9 +92,7 @@ function parseMemvisorLine(raw: string, line: number, file: string, ops: TraceOp
         `offset ${offset} + ${n} bytes runs past the ${PAGE_SIZE}-byte page`,
       );
     }
-    const bytes = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-    ops.push({ kind: 'W', page, offset, bytes });
+    ops.push({ kind: 'W', page, offset, bytes: new Uint8Array(decoded) });
   } else {
     throw new TraceFormatError(file, line, `unknown operation "${f[0]}" (expected W or R)`);
   }
