@@ -46,6 +46,7 @@ export async function runWall(source: WallSource, options: WallOptions): Promise
 
   const history = new History();
   const feed = new EventFeed();
+  if (source.history) history.load(source.history);
   history.record(source.snapshot);
   feed.record(source.snapshot);
   const unsubscribe = source.subscribe((s) => {
