@@ -2,16 +2,17 @@
  * The soak run: the property tests' random mixes (test/reclaim), run until at least ACCESSES program
  * reads have been verified against what the programs wrote (default 10^7). Every run checks
  * conservation after every tick and command, every page-cache read and write, and at the end peeks
- * every page of every program wherever it is. Then (unless --no-memory) the default preset runs for a
- * simulated hour in a process of its own and its heap and RSS must stay flat (bench/soak-memory.ts).
+ * every page of every program wherever it is. Then, each in a process of its own, the default preset
+ * runs for a simulated hour and its heap and RSS must stay flat (bench/soak-memory.ts), and a 2 GiB
+ * trace is checked and replayed in bounded memory (bench/soak-trace.ts). `--parts` picks the parts.
  *
  *   node --import tsx bench/soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going]
- *                                   [--no-memory | --memory-only]
+ *                                   [--parts data,memory,trace]
  *   node --import tsx bench/soak.ts --replay N      (one run: the plan drawn with seed N)
  *
  * Exit status: 0 all verified and every path taken; 1 a read returned other bytes than last written
  * (DataLossError); 2 any other failure (conservation, a crash); 3 a page path was never taken; 4 the
- * heap or RSS grew over the simulated hour.
+ * heap or RSS grew over the simulated hour; 5 the trace's replay did not stay in bounded memory.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,13 +32,16 @@ import {
   runPlan,
 } from '../test/reclaim/helpers.ts';
 
+const PARTS = ['data', 'memory', 'trace'] as const;
+type Part = (typeof PARTS)[number];
+
 interface Options {
   accesses: number;
   seed: number;
   victims: readonly VictimPolicy[];
   keepGoing: boolean;
   replay: number | null;
-  memory: 'also' | 'no' | 'only';
+  parts: readonly Part[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -47,7 +51,7 @@ function parseArgs(argv: string[]): Options {
     victims: VICTIM_POLICIES,
     keepGoing: false,
     replay: null,
-    memory: 'also',
+    parts: PARTS,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -59,9 +63,12 @@ function parseArgs(argv: string[]): Options {
     if (a === '--seed') o.seed = int(value(), a);
     else if (a === '--replay') o.replay = int(value(), a);
     else if (a === '--keep-going') o.keepGoing = true;
-    else if (a === '--no-memory') o.memory = 'no';
-    else if (a === '--memory-only') o.memory = 'only';
-    else if (a === '--victims') {
+    else if (a === '--parts') {
+      const list = value().split(',');
+      for (const p of list)
+        if (!(PARTS as readonly string[]).includes(p)) usage(`--parts: unknown part "${p}"`);
+      o.parts = list as Part[];
+    } else if (a === '--victims') {
       const v = value();
       const list = v === 'all' ? [...VICTIM_POLICIES] : v.split(',');
       for (const p of list)
@@ -82,7 +89,7 @@ function int(s: string, what: string): number {
 function usage(why: string): never {
   console.error(`soak: ${why}`);
   console.error(
-    'usage: soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going] [--replay N] [--no-memory | --memory-only]',
+    'usage: soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going] [--replay N] [--parts data,memory,trace]',
   );
   process.exit(64);
 }
@@ -175,14 +182,23 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
-/** The simulated hour, in a process of its own (its memory is what is measured): exit status 0 or 4. */
-function memorySoak(): number {
-  const file = join(dirname(fileURLToPath(import.meta.url)), 'soak-memory.ts');
+/** A part in a process of its own (its memory is what is measured); its exit status. */
+function part(name: 'memory' | 'trace'): number {
+  const file = join(dirname(fileURLToPath(import.meta.url)), `soak-${name}.ts`);
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit' });
   return r.status ?? 2;
 }
 
-if (opts.memory === 'only') process.exit(memorySoak());
+/** The memory and trace parts, after the data part (which ended with `code`). */
+function rest(code: number): number {
+  for (const p of ['memory', 'trace'] as const) {
+    if (code !== 0) return code;
+    if (opts.parts.includes(p)) code = part(p);
+  }
+  return code;
+}
+
+if (opts.replay === null && !opts.parts.includes('data')) process.exit(rest(0));
 
 try {
   if (opts.replay !== null) {
@@ -203,4 +219,4 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const code = exitCode();
-process.exit(code !== 0 || opts.memory === 'no' || opts.replay !== null ? code : memorySoak());
+process.exit(opts.replay !== null ? code : rest(code));

@@ -8,14 +8,14 @@ import { CompareSession } from '../session/compare-session.ts';
 import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
-import { wallAttachCommand } from './attach.ts';
+import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { runLessonCommand } from './lesson.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
-import { startSharing } from './share.ts';
+import { ShareLog, startSharing } from './share.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
 import { wallCommand } from './wall.ts';
@@ -108,21 +108,22 @@ program
       const file = presetPath(preset);
       const session = openSession(file, { ...opts, stepwisePowerOn: true });
       const link = new LocalLink(session, { clock: true });
-      const shareLog: string[] = [];
+      const shareLog = new ShareLog();
       let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
-        publisher = await startSharing(link, file, opts, (l) => shareLog.push(l));
+        publisher = await startSharing(link, file, opts, shareLog.log);
         await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? session.snapshot.screen,
           onReady: () => link.start(),
+          notes: shareLog.notes,
         });
       } finally {
         await publisher?.close();
         await link.close();
         session.close();
-        for (const l of shareLog) process.stderr.write(`memvisor: share: ${l}\n`);
+        shareLog.print();
       }
     },
   );
@@ -250,6 +251,29 @@ program
       opts: { output?: string; seed?: number; size?: { cols: number; rows: number } },
     ) => {
       await runRecord(script, opts);
+    },
+  );
+
+program
+  .command('attach')
+  .description(
+    'the dashboard on a shared host (memvisor --share), read-only: every screen and key that only looks',
+  )
+  .argument('<address>', 'what the host printed: a socket path, or tcp://HOST:PORT')
+  .option('--token-file <file>', "with tcp://HOST:PORT: the host's token")
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .option(
+    '--screen <screen>',
+    "the first screen: esxtop or xentop (default: the host personality's own)",
+    screenArg,
+  )
+  .action(
+    async (
+      address: string,
+      opts: { tokenFile?: string; theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
+    ) => {
+      await attachCommand(address, opts);
     },
   );
 

@@ -9,6 +9,7 @@ import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
 import type { Lesson, LessonStep, SolutionAction } from '../scenario/lesson.ts';
 import type { Keystroke } from '../scenario/script-keys.ts';
+import { CompareSession } from '../session/compare-session.ts';
 import type { CompareView, HostLink } from '../session/link.ts';
 import { LocalLink } from '../session/link.ts';
 import { Session } from '../session/session.ts';
@@ -35,13 +36,33 @@ export interface CheckOptions {
   readonly onStep?: (report: StepReport) => void;
 }
 
-/** A lesson's host: its preset, with the lesson's seed and personality. */
-export function lessonSession(lesson: Lesson, seed?: number): Session {
+/**
+ * A lesson's host: its preset, with the lesson's seed and personality; in a compare lesson one host per
+ * personality, side by side. A personality that cannot run the preset makes the lesson unusable: it says
+ * which and why.
+ */
+export function lessonSession(lesson: Lesson, seed?: number): Session | CompareSession {
   const s = seed ?? lesson.seed;
-  return new Session(lesson.preset, {
-    ...(s === undefined ? {} : { seed: s }),
-    ...(lesson.personality === undefined ? {} : { personality: lesson.personality }),
-  });
+  const open = (personality?: string): Session =>
+    new Session(lesson.preset, {
+      ...(s === undefined ? {} : { seed: s }),
+      ...(personality === undefined ? {} : { personality }),
+    });
+  if (!lesson.compare) return open(lesson.personality);
+  const sessions: Session[] = [];
+  try {
+    for (const p of lesson.compare) {
+      try {
+        sessions.push(open(p));
+      } catch (e) {
+        throw new Error(`${lesson.file}: ${p} cannot run this lesson's preset: ${(e as Error).message}`);
+      }
+    }
+  } catch (e) {
+    for (const opened of sessions) opened.close();
+    throw e;
+  }
+  return new CompareSession(sessions);
 }
 
 /** The host as the trainee's keys reach it: every command it accepts is told to the lesson. */
@@ -78,6 +99,11 @@ export class TraineeLink implements HostLink {
   }
 }
 
+/** The screen a lesson opens on: its own, the compare screen in compare mode, or the personality's. */
+export function lessonScreen(lesson: Lesson, first: HostSnapshot): 'esxtop' | 'xentop' | 'compare' {
+  return lesson.screen ?? (lesson.compare ? 'compare' : first.screen);
+}
+
 /** What the trainee has on screen, as conditions read it. */
 export function viewOf(controller: Controller): View {
   const gid = controller.ui.selectedGid;
@@ -89,8 +115,9 @@ export function viewOf(controller: Controller): View {
 export async function checkLesson(lesson: Lesson, options: CheckOptions = {}): Promise<StepReport[]> {
   const session = lessonSession(lesson, options.seed);
   const run = new LessonRun(lesson, () => session.snapshot.t);
-  const controller = new Controller(new TraineeLink(new LocalLink(session), run), {
-    screen: lesson.screen ?? session.snapshot.screen,
+  const link = new LocalLink(session);
+  const controller = new Controller(new TraineeLink(link, run), {
+    screen: lessonScreen(lesson, session.snapshot),
     cols: 120,
     rows: 40,
     sampler: false,
@@ -99,7 +126,8 @@ export async function checkLesson(lesson: Lesson, options: CheckOptions = {}): P
   const reports: StepReport[] = [];
   const observe = (): void => {
     controller.refresh();
-    run.observe({ snapshot: session.snapshot, view: viewOf(controller) });
+    const hosts = link.compare?.hosts;
+    run.observe({ snapshot: session.snapshot, view: viewOf(controller), ...(hosts ? { hosts } : {}) });
   };
   const tick = (): void => {
     session.tick();

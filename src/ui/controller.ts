@@ -92,6 +92,7 @@ export class Controller {
       eventsBack: 0,
       commands: [],
     };
+    if (link.history) this.history.load(link.history);
     this.onSnapshot(this.snap);
     this.unsubscribe = link.subscribe((s) => {
       this.onSnapshot(s);
