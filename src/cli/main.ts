@@ -1,16 +1,24 @@
+import { constants } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
-import { comparePersonalities } from '../session/compare.ts';
+import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
+import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
+import { colorWanted, ThemeError } from '../ui/theme.ts';
+import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
+import { runLessonCommand } from './lesson.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
+import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
+import { ShareLog, startSharing } from './share.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
+import { wallCommand } from './wall.ts';
 
 const positiveInt =
   (name: string) =>
@@ -75,6 +83,14 @@ program
     "the first screen: esxtop or xentop (default: the personality's own)",
     screenArg,
   )
+  .option(
+    '--share [address]',
+    'publish the host to viewers (memvisor attach): a socket path or tcp://HOST:PORT',
+  )
+  .option(
+    '--token-file <file>',
+    'with --share tcp://HOST:PORT: the token viewers must give (default: made and printed)',
+  )
   .action(
     async (
       preset: string,
@@ -84,17 +100,30 @@ program
         theme: string;
         color: boolean;
         screen?: 'esxtop' | 'xentop';
+        share?: string | true;
+        tokenFile?: string;
       },
     ) => {
-      const session = openSession(presetPath(preset), opts);
+      // Guests power on as the clock runs, so the dashboard draws its first frame at once.
+      const file = presetPath(preset);
+      const session = openSession(file, { ...opts, stepwisePowerOn: true });
+      const link = new LocalLink(session, { clock: true });
+      const shareLog = new ShareLog();
+      let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
-        await runDashboard(session, {
+        publisher = await startSharing(link, file, opts, shareLog.log);
+        await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? session.snapshot.screen,
+          onReady: () => link.start(),
+          notes: shareLog.notes,
         });
       } finally {
+        await publisher?.close();
+        await link.close();
         session.close();
+        shareLog.print();
       }
     },
   );
@@ -110,20 +139,25 @@ program
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--dump-dir <dir>', "at the end, write every process's address space as <guest>.<workload>.img")
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
-  .action((preset: string, opts) => {
+  .action(async (preset: string, opts) => {
     if (!(BATCH_FORMATS as readonly string[]).includes(opts.format)) {
       throw new UsageError(`--format: "${opts.format}" is not a format (${BATCH_FORMATS.join(', ')})`);
     }
     const session = openSession(presetPath(preset), opts);
     try {
-      runBatch(session, {
+      const r = await runBatch(session, {
         samples: opts.samples,
         delay: opts.delay,
         format: opts.format,
         hostName: 'memvisor',
+        label: `batch ${preset}`,
         ...(opts.output ? { output: opts.output } : {}),
         ...(opts.dumpDir ? { dumpDir: opts.dumpDir } : {}),
       });
+      if (r.signal) {
+        console.error(`batch: stopped by ${r.signal} after ${r.samples} of ${opts.samples} samples`);
+        process.exitCode = 128 + constants.signals[r.signal];
+      }
     } finally {
       session.close();
     }
@@ -159,7 +193,13 @@ program
     ) => {
       const loaded = loadPreset(presetPath(preset));
       if (opts.table || !process.stdout.isTTY) {
-        const results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed);
+        const bar = progressBar(`compare ${preset}`, opts.seconds * opts.personalities.length);
+        let results: PersonalityOutcome[];
+        try {
+          results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed, bar.update);
+        } finally {
+          bar.stop();
+        }
         for (const r of results) for (const w of r.warnings) console.error(`warning: ${w}`);
         process.stdout.write(compareTable(results, opts.seconds));
         return;
@@ -167,7 +207,7 @@ program
       const refused: string[] = [];
       const sessions = opts.personalities.flatMap((personality) => {
         try {
-          return [openSessionFrom(loaded, { personality, seed: opts.seed })];
+          return [openSessionFrom(loaded, { personality, seed: opts.seed, stepwisePowerOn: true })];
         } catch (err) {
           refused.push(`${personality}: cannot run this preset: ${(err as Error).message}`);
           return [];
@@ -176,9 +216,16 @@ program
       if (sessions.length === 0)
         throw new UsageError(`compare: no personality can run this preset\n${refused.join('\n')}`);
       const compare = new CompareSession(sessions, refused);
+      const link = new LocalLink(compare, { clock: true });
       try {
-        await runDashboard(compare, { theme: opts.theme, color: opts.color, screen: 'compare' });
+        await runDashboard(link, {
+          theme: opts.theme,
+          color: opts.color,
+          screen: 'compare',
+          onReady: () => link.start(),
+        });
       } finally {
+        await link.close();
         compare.close();
       }
     },
@@ -208,16 +255,88 @@ program
   );
 
 program
+  .command('attach')
+  .description(
+    'the dashboard on a shared host (memvisor --share), read-only: every screen and key that only looks',
+  )
+  .argument('<address>', 'what the host printed: a socket path, or tcp://HOST:PORT')
+  .option('--token-file <file>', "with tcp://HOST:PORT: the host's token")
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .option(
+    '--screen <screen>',
+    "the first screen: esxtop or xentop (default: the host personality's own)",
+    screenArg,
+  )
+  .action(
+    async (
+      address: string,
+      opts: { tokenFile?: string; theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
+    ) => {
+      await attachCommand(address, opts);
+    },
+  );
+
+program
+  .command('lesson')
+  .description(
+    'guided lessons on a live host: the list, a lesson on the dashboard, or --check its model solution',
+  )
+  .argument('[name]', 'a lesson: its number, its name, or a file (memvisor lesson lists them)')
+  .option('--check', "run the lesson's model solution headless and report every step")
+  .option('--idle', 'run the lesson headless with a trainee who does nothing: every task must fail')
+  .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
+  .action(async (name: string | undefined, opts: { check?: boolean; idle?: boolean; seed?: number }) => {
+    await runLessonCommand(name, opts);
+  });
+
+program
+  .command('wall')
+  .description(
+    'the classroom board: big figures and charts drawn with blessed-contrib, readable from the back of a room',
+  )
+  .argument('[preset]', 'preset file or name (see `memvisor presets`; default: default)')
+  .option('--attach <address>', 'follow a shared host (memvisor --share) instead of running one')
+  .option('--token-file <file>', "with --attach tcp://HOST:PORT: the host's token")
+  .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
+  .option('--personality <name>', 'run the preset under this product personality', personalityArg)
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (
+      preset: string | undefined,
+      opts: {
+        attach?: string;
+        tokenFile?: string;
+        seed?: number;
+        personality?: string;
+        theme: string;
+        color: boolean;
+      },
+    ) => {
+      const color = colorWanted(opts.color);
+      if (opts.attach === undefined) {
+        if (opts.tokenFile) throw new UsageError('wall: --token-file goes with --attach');
+        return wallCommand(preset ?? 'default', { ...opts, color });
+      }
+      if (preset !== undefined || opts.seed !== undefined || opts.personality !== undefined)
+        throw new UsageError('wall: --attach follows a shared host: give no preset, --seed or --personality');
+      await wallAttachCommand(opts.attach, { ...opts, color });
+    },
+  );
+
+program
   .command('validate')
-  .description('check preset and script files; every problem with file, line, column and field')
+  .description('check preset, script and lesson files; every problem with file, line, column and field')
   .argument('<files...>')
   .action((files: string[]) => {
     process.exitCode = validateFiles(files) ? 0 : 1;
   });
 
-// A reader that goes away (`memvisor batch ... | head`) ends the run quietly.
+// A reader that goes away (`memvisor batch ... | head`), or a terminal closed under the wall, ends the
+// run quietly.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(0);
   throw err;
 });
 
@@ -227,7 +346,7 @@ try {
   if (err instanceof CommanderError) {
     // Commander has printed its message (or the help, or the version) already.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PresetError || err instanceof UsageError) {
+  } else if (err instanceof PresetError || err instanceof UsageError || err instanceof ThemeError) {
     console.error(err.message);
     process.exitCode = 2;
   } else {

@@ -17,17 +17,21 @@
  * Keystrokes go in as the bytes a terminal sends, through Ink's own input parsing.
  */
 import { EventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Asciicast, CAST_ENV } from '../output/asciicast.ts';
+import { DEFAULT_ESX_LAYOUT } from '../render/esxtop.ts';
+import { DEFAULT_XEN_LAYOUT } from '../render/xentop.ts';
 import { PresetError } from '../scenario/problems.ts';
 import { loadScript, type Script, type ScriptStep } from '../scenario/script.ts';
+import { LocalLink } from '../session/link.ts';
 import { Session } from '../session/session.ts';
 import { DEFAULT_DELAY } from '../ui/config.ts';
 import { Controller } from '../ui/controller.ts';
-import { DEFAULT_ESX_LAYOUT } from '../ui/render/esxtop.ts';
-import { DEFAULT_XEN_LAYOUT } from '../ui/render/xentop.ts';
 import { ScreenWriter } from '../ui/screen-writer.ts';
 import { loadTheme, themeNames } from '../ui/theme.ts';
+import { progressBar } from './progress.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface RecordOptions {
   /** Overrides the script's seed (which overrides the preset's). */
@@ -35,8 +39,8 @@ export interface RecordOptions {
   /** Overrides the script's terminal size. */
   readonly cols?: number;
   readonly rows?: number;
-  /** Called as simulated time passes (for a progress line). */
-  readonly onProgress?: (t: number, duration: number) => void;
+  /** Called as simulated time passes, with the simulated seconds recorded so far (for a progress bar). */
+  readonly onProgress?: (t: number) => void;
   /** A refused command or a step that could not run; the recording goes on. */
   readonly warn?: (message: string) => void;
 }
@@ -113,8 +117,8 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
   let controller: Controller | undefined;
   try {
     // The header's "speed" is the recording's: simulated seconds per recorded second.
-    session.command({ type: 'speed', factor: speed });
-    controller = new Controller(session, {
+    session.command({ type: 'speed', speed });
+    controller = new Controller(new LocalLink(session), {
       screen: script.screen ?? session.snapshot.screen,
       layout: {
         delay: script.delay ?? DEFAULT_DELAY,
@@ -123,7 +127,6 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
       },
       cols,
       rows,
-      clock: false,
       sampler: false,
       refreshTimer: false,
     });
@@ -182,10 +185,10 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
           stdin.send(key.bytes);
           await settle();
           if (quitAt) return;
-          if (session.host.paused) {
+          if (session.clock.paused) {
             fail(step, `${key.name} paused the simulated clock; ${OWN_CLOCK} (hold 3s holds the picture)`);
           }
-          if (session.host.speed !== speed) {
+          if (session.clock.speed !== speed) {
             fail(step, `${key.name} changed the speed; ${OWN_CLOCK} (its pace is speed: at the top)`);
           }
           held += script.typing;
@@ -205,7 +208,7 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
         c.refresh();
         await settle();
         nextRefresh = t + c.ui.delay * speed;
-        options.onProgress?.(t, script.duration);
+        options.onProgress?.(t);
       }
       while (next < steps.length && steps[next].at <= t + 1e-9 && !quitAt) await runStep(steps[next++]);
       if (quitAt || t >= script.duration - 1e-9) break;
@@ -235,19 +238,29 @@ export interface RecordCommandOptions {
 /** The command: loads and checks the script (PresetError lists every problem), records it, writes the file. */
 export async function runRecord(file: string, opts: RecordCommandOptions): Promise<void> {
   const script = loadScript(file, { themes: themeNames() });
-  const progress = process.stderr.isTTY && opts.output !== undefined;
-  const text = await recordScript(script, {
-    ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-    ...(opts.size ? opts.size : {}),
-    warn: (m) => console.error(`warning: ${m}`),
-    ...(progress
-      ? {
-          onProgress: (t: number, duration: number) =>
-            process.stderr.write(`\rrecording ${file}: t=${Math.round(t)}s of ${duration}s`),
-        }
-      : {}),
-  });
-  if (progress) process.stderr.write('\n');
+  if (opts.output !== undefined) checkWritable(opts.output);
+  const bar = progressBar(`record ${file}`, script.duration);
+  let text: string;
+  try {
+    text = await recordScript(script, {
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.size ? opts.size : {}),
+      warn: (m) => bar.above(() => console.error(`warning: ${m}`)),
+      onProgress: bar.update,
+    });
+  } finally {
+    bar.stop();
+  }
   if (opts.output === undefined) process.stdout.write(text);
   else writeFileSync(opts.output, text);
+}
+
+/** The file can be written (checked before a recording of a minute or more, without touching the file). */
+function checkWritable(file: string): void {
+  try {
+    if (existsSync(file) && statSync(file).isDirectory()) throw new Error('it is a directory');
+    accessSync(existsSync(file) ? file : dirname(resolve(file)), constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`record: -o ${file}: cannot write: ${(err as Error).message}`);
+  }
 }

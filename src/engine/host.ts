@@ -1,4 +1,5 @@
 import type { GuestConfig, HostConfig, WorkloadSpec } from './config.ts';
+import { GuestFaultError, HostOutOfMemoryError } from './errors.ts';
 import { type EngineEvent, EventLog } from './events.ts';
 import { FrameKind, FramePool } from './framepool.ts';
 import { initialFreeState, nextFreeState } from './freestate.ts';
@@ -6,7 +7,7 @@ import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { type Personality, personalityOf } from './policy/index.ts';
-import { consumedPages, GuestFaultError, HostOutOfMemoryError, Reclaimer } from './reclaim/reclaimer.ts';
+import { consumedPages, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
@@ -51,8 +52,6 @@ export class Host {
   /** The fewest free frames seen at any point of the tick under way (see updateState). */
   private tickMinFree = 0;
   state: FreeState;
-  paused = false;
-  speed = 1;
   readonly vmkPages: number;
   readonly reclaimer: Reclaimer;
   /** esxtop's MEM overcommit average over 1, 5 and 15 minutes, decayed like a load average. */
@@ -72,7 +71,8 @@ export class Host {
     this.rng = new Rng(options.seed);
     this.pool = new FramePool(options.config.memoryPages);
     this.vmkPages = vmkPagesFor(options.config.memoryPages);
-    for (let i = 0; i < this.vmkPages; i++) this.pool.alloc(FrameKind.Overhead);
+    // The hypervisor's own memory and the guests' overhead: no guest reads it, so it is not cleared.
+    for (let i = 0; i < this.vmkPages; i++) this.pool.allocUnzeroed(FrameKind.Overhead);
     this.storeFactory =
       options.storeFactory ??
       ((name) => {
@@ -116,7 +116,7 @@ export class Host {
   addGuest(config: GuestConfig, workloads: readonly WorkloadSpec[] = []): Machine {
     const vm = new Guest(this.nextGid++, { ...config }, this.pool, this.reclaimer);
     for (let i = 0; i < config.overheadPages; i++)
-      vm.overheadFrames.push(this.pool.alloc(FrameKind.Overhead));
+      vm.overheadFrames.push(this.pool.allocUnzeroed(FrameKind.Overhead));
     const seq = ++this.storeSeq;
     const os = new GuestOS(
       vm,
@@ -256,7 +256,7 @@ export class Host {
   private hotAdd(): void {
     if (!this.personality.resize) return;
     for (const m of this.machines) {
-      const pages = this.personality.resize(m, this.pool.freeFrames - this.highFrames);
+      const pages = this.personality.resize(m.view(), this.pool.freeFrames - this.highFrames);
       if (pages === null) continue;
       this.log(
         'reclaim',

@@ -1,7 +1,8 @@
 import type { WorkloadSpec } from './config.ts';
+import { GuestFaultError, HostOutOfMemoryError } from './errors.ts';
 import { type Guest, type GuestStats, newGuestStats } from './guest.ts';
 import { GuestOomError, type GuestOS, type GuestOsStats } from './guestos.ts';
-import { GuestFaultError, HostOutOfMemoryError } from './reclaim/reclaimer.ts';
+import type { GuestView } from './policy/personality.ts';
 import type { Rng } from './rng.ts';
 import { ActiveSampler } from './sampler.ts';
 import { createWorkload } from './workloads/index.ts';
@@ -68,6 +69,19 @@ export class Machine {
 
   get name(): string {
     return this.vm.name;
+  }
+
+  /** What a personality sees of this guest. */
+  view(): GuestView {
+    return {
+      gid: this.vm.gid,
+      config: this.vm.config,
+      targetPages: this.vm.targetPages,
+      startupPages: this.startupPages,
+      balloonPages: this.os.balloonPages,
+      freePages: this.os.freePages,
+      committedPages: this.os.committedPages,
+    };
   }
 
   start(spec: WorkloadSpec): Workload {

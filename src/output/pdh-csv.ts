@@ -5,8 +5,7 @@ import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
  * every cell quoted, first header cell `(PDH-CSV 4.0) (UTC)(0)`, counters named
  * `\\<host>\Memory\...` and `\\<host>\Group Memory(<gid>:<name>)\...`, a timestamp cell first on each
  * row. Timestamps count simulated seconds from 01/01/2026 00:00:00 UTC, so runs are repeatable.
- * The columns are the union of the guests seen over the run; a guest's cells are empty while it is
- * not powered on.
+ * A guest's cells are empty while it is not powered on.
  */
 const EPOCH = Date.UTC(2026, 0, 1);
 
@@ -85,24 +84,62 @@ export function pdhTimestamp(t: number): string {
   return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-/** The whole file for these samples, host named `hostName`. */
+/** A guest's columns: `Group Memory(<gid>:<name>)`. */
+export interface CsvGuest {
+  readonly gid: number;
+  readonly name: string;
+}
+
+/**
+ * The file a row at a time, for batch runs that write each sample when it is taken: the header names
+ * the guests given at the start (those of the run, as far as they can be known). A sample's guest goes
+ * in the columns of its GID and name, else of its name; one with no columns is left out and returned by
+ * `row`, for the caller to say so.
+ */
+export class PdhCsvWriter {
+  constructor(
+    private readonly hostName: string,
+    private readonly guests: readonly CsvGuest[],
+  ) {}
+
+  header(): string {
+    const h = ['(PDH-CSV 4.0) (UTC)(0)', ...HOST_COUNTERS.map(([n]) => `\\\\${this.hostName}\\Memory\\${n}`)];
+    for (const g of this.guests) {
+      for (const [n] of GUEST_COUNTERS)
+        h.push(`\\\\${this.hostName}\\Group Memory(${g.gid}:${g.name})\\${n}`);
+    }
+    return line(h);
+  }
+
+  /** The sample's row, and the guests it has no columns for. */
+  row(s: HostSnapshot): { text: string; left: string[] } {
+    const cells = [pdhTimestamp(s.t), ...HOST_COUNTERS.map(([, f]) => cell(f(s)))];
+    const placed = this.guests.map((c) => s.guests.find((g) => g.GID === c.gid && g.name === c.name));
+    // A guest whose GID was not foreseen (an add refused before it) takes the last free column of its name.
+    for (const g of s.guests) {
+      if (placed.includes(g)) continue;
+      for (let k = this.guests.length - 1; k >= 0; k--) {
+        if (this.guests[k].name === g.name && placed[k] === undefined) {
+          placed[k] = g;
+          break;
+        }
+      }
+    }
+    for (const snap of placed) for (const [, f] of GUEST_COUNTERS) cells.push(snap ? cell(f(snap)) : '');
+    const left = s.guests.filter((g) => !placed.includes(g)).map((g) => g.name);
+    return { text: line(cells), left };
+  }
+}
+
+const line = (cells: readonly string[]): string => `${cells.map(quote).join(',')}\r\n`;
+
+/** The whole file for these samples, host named `hostName`: a column for every guest seen over them. */
 export function pdhCsv(samples: readonly HostSnapshot[], hostName: string): string {
-  const guests: { gid: number; name: string }[] = [];
+  const guests: CsvGuest[] = [];
   for (const s of samples) {
     for (const g of s.guests)
       if (!guests.some((x) => x.gid === g.GID)) guests.push({ gid: g.GID, name: g.name });
   }
-  const header = ['(PDH-CSV 4.0) (UTC)(0)', ...HOST_COUNTERS.map(([n]) => `\\\\${hostName}\\Memory\\${n}`)];
-  for (const g of guests) {
-    for (const [n] of GUEST_COUNTERS) header.push(`\\\\${hostName}\\Group Memory(${g.gid}:${g.name})\\${n}`);
-  }
-  const rows = samples.map((s) => {
-    const row = [pdhTimestamp(s.t), ...HOST_COUNTERS.map(([, f]) => cell(f(s)))];
-    for (const g of guests) {
-      const snap = s.guests.find((x) => x.GID === g.gid);
-      for (const [, f] of GUEST_COUNTERS) row.push(snap ? cell(f(snap)) : '');
-    }
-    return row;
-  });
-  return `${[header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
+  const w = new PdhCsvWriter(hostName, guests);
+  return w.header() + samples.map((s) => w.row(s).text).join('');
 }

@@ -18,30 +18,56 @@ import { hint } from './suggest.ts';
 
 export { resolveShareLevel } from './quantities.ts';
 
+/** The clock's commands: the session's, not the engine's (it knows no wall clock). */
+export type ClockCommand =
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step'; ticks: number }
+  | { type: 'speed'; speed: number | 'max' };
+
 /**
- * A command, or a share level the caller turns into `setShares` with `resolveShareLevel` once it knows the
- * guest's memsz (levels are shares per MB, and the text alone does not say how many MB).
+ * A command, a clock command, or a share level the caller turns into `setShares` with `resolveShareLevel`
+ * once it knows the guest's memsz (levels are shares per MB, and the text alone does not say how many MB).
  */
-export type ParsedCommand = Command | { type: 'setShareLevel'; guest: string; level: ShareLevel };
+export type ParsedCommand =
+  | Command
+  | ClockCommand
+  | { type: 'setShareLevel'; guest: string; level: ShareLevel };
+
+export const isClockCommand = (c: ParsedCommand): c is ClockCommand =>
+  c.type === 'pause' || c.type === 'resume' || c.type === 'step' || c.type === 'speed';
 
 export type CommandParse = { ok: true; command: ParsedCommand } | { ok: false; error: string };
 
 /** One argument refused; parseCommand puts the command's name in front. */
 class ArgumentError extends Error {}
 
-/** The `key=value` options of one command line. */
+/**
+ * The `key=value` options of one command line, and every problem found in them: a bad option does not
+ * hide the next one (parseCommand reports them all).
+ */
 class Options {
+  readonly problems: string[] = [];
+
   constructor(private readonly values: Map<string, string>) {}
 
-  /** The option parsed, or undefined when absent; errors name the option: `memsz: "2048" has no unit ...`. */
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+
+  /**
+   * The option parsed, or undefined when absent or not valid; a problem names the option:
+   * `memsz: "2048" has no unit ...`.
+   */
   get<T>(key: string, parse: (text: string) => T): T | undefined {
     const text = this.values.get(key);
-    if (text === undefined) return undefined;
+    if (text === undefined || text === '') return undefined;
     try {
       return parse(text);
     } catch (e) {
       if (e instanceof QuantityError || e instanceof ArgumentError) {
-        throw new ArgumentError(`${key}: ${e.message}`);
+        this.problems.push(`${key}: ${e.message}`);
+        return undefined;
       }
       throw e;
     }
@@ -77,8 +103,8 @@ const yesNo = (text: string): boolean => {
   throw new ArgumentError(`"${text}" is not yes or no`);
 };
 
-const parseSpeed = (text: string): number => {
-  if (text === 'max') return Number.POSITIVE_INFINITY;
+const parseSpeed = (text: string): number | 'max' => {
+  if (text === 'max') return 'max';
   const n = Number(text);
   if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text) || n <= 0) {
     throw new ArgumentError(`"${text}" is not a number above 0 or max`);
@@ -101,11 +127,13 @@ const ADD_OPTION_OF: Record<keyof GuestConfig, string> = {
 };
 
 function add([name]: string[], options: Options): ParsedCommand {
+  const problem = nameProblem(name);
+  if (problem !== undefined) options.problems.push(problem);
   const memszPages = options.get('memsz', parseSize);
-  if (memszPages === undefined) throw new ArgumentError(`memsz= is required, as in add ${name} memsz=1GB`);
+  if (!options.has('memsz')) options.problems.push(`memsz= is required, as in add ${name} memsz=1GB`);
   const { config, problems } = buildGuest({
-    name: validName(name),
-    memszPages,
+    name,
+    memszPages: memszPages ?? 0,
     reservationPages: options.get('reservation', parseSize),
     limitPages: options.get('limit', parseLimit),
     shares: options.get('shares', parseShareSpec),
@@ -115,8 +143,9 @@ function add([name]: string[], options: Options): ParsedCommand {
     guestSwapPages: options.get('swap', parseSize),
     overheadPages: options.get('overhead', parseSize),
   });
-  if (problems.length > 0) {
-    throw new ArgumentError(problems.map((p) => `${ADD_OPTION_OF[p.field]}: ${p.message}`).join('; '));
+  // The checks across options, on those that are valid (the defaults of the others are the loosest).
+  if (memszPages !== undefined) {
+    for (const p of problems) options.problems.push(`${ADD_OPTION_OF[p.field]}: ${p.message}`);
   }
   return { type: 'addGuest', guest: config };
 }
@@ -130,9 +159,7 @@ function start([guest, type]: string[], options: Options): ParsedCommand {
     writeFraction: options.get('write', parseFraction),
     file: options.get('file', (text) => text),
   });
-  if (problems.length > 0) {
-    throw new ArgumentError(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
-  }
+  for (const p of problems) options.problems.push(`${p.field}: ${p.message}`);
   return { type: 'startWorkload', guest, workload: spec };
 }
 
@@ -250,7 +277,7 @@ const COMMANDS: CommandSpec[] = [
     summary: 'run X simulated seconds per real second, or as fast as possible',
     args: ['X|max'],
     options: [],
-    build: ([x]) => ({ type: 'speed', factor: parseSpeed(x) }),
+    build: ([x]) => ({ type: 'speed', speed: parseSpeed(x) }),
   },
 ];
 
@@ -259,10 +286,14 @@ export const COMMAND_HELP: { name: string; usage: string; summary: string }[] = 
   ({ name, usage, summary }) => ({ name, usage, summary }),
 );
 
-/** Sorts a command's words into positional arguments and options, checking both against its spec. */
+/**
+ * Sorts a command's words into positional arguments and options, checking both against its spec; a
+ * wrong option is a problem of the options, a wrong number of arguments ends the parse.
+ */
 function splitWords(spec: CommandSpec, words: string[]): { args: string[]; options: Options } {
   const args: string[] = [];
   const values = new Map<string, string>();
+  const problems: string[] = [];
   for (const word of words) {
     const eq = word.indexOf('=');
     if (eq < 0) {
@@ -271,22 +302,24 @@ function splitWords(spec: CommandSpec, words: string[]): { args: string[]; optio
     }
     const key = word.slice(0, eq);
     if (!spec.options.includes(key)) {
-      throw new ArgumentError(
+      problems.push(
         spec.options.length === 0
           ? `takes no options, got "${word}"`
           : `unknown option "${key}" (${hint(key, spec.options)})`,
       );
-    }
-    if (values.has(key)) throw new ArgumentError(`${key}= is given twice`);
-    if (eq === word.length - 1) throw new ArgumentError(`${key}= needs a value`);
-    values.set(key, word.slice(eq + 1));
+    } else if (values.has(key)) problems.push(`${key}= is given twice`);
+    else values.set(key, word.slice(eq + 1));
   }
-  if (args.length < spec.args.length) {
-    throw new ArgumentError(`missing ${spec.args[args.length]} (usage: ${spec.usage})`);
-  }
+  // Without its arguments the command cannot be built: these end the parse, after the options' problems.
   const most = spec.args.length + (spec.optional === undefined ? 0 : 1);
-  if (args.length > most) throw new ArgumentError(`unexpected "${args[most]}" (usage: ${spec.usage})`);
-  return { args, options: new Options(values) };
+  if (args.length < spec.args.length)
+    problems.push(`missing ${spec.args[args.length]} (usage: ${spec.usage})`);
+  else if (args.length > most) problems.push(`unexpected "${args[most]}" (usage: ${spec.usage})`);
+  if (args.length < spec.args.length || args.length > most) throw new ArgumentError(problems.join('; '));
+  const options = new Options(values);
+  options.problems.push(...problems);
+  for (const [key, value] of values) if (value === '') options.problems.push(`${key}= needs a value`);
+  return { args, options };
 }
 
 export function parseCommand(text: string): CommandParse {
@@ -304,7 +337,9 @@ export function parseCommand(text: string): CommandParse {
   }
   try {
     const { args, options } = splitWords(spec, words);
-    return { ok: true, command: spec.build(args, options) };
+    const command = spec.build(args, options);
+    if (options.problems.length > 0) return { ok: false, error: `${name}: ${options.problems.join('; ')}` };
+    return { ok: true, command };
   } catch (e) {
     if (e instanceof ArgumentError || e instanceof QuantityError) {
       return { ok: false, error: `${name}: ${e.message}` };

@@ -1,7 +1,8 @@
 /** A preset's guest list: each guest and workload checked on its own, then against each other and the host. */
 import { resolve } from 'node:path';
+import type { z } from 'zod';
 import type { GuestConfig, WorkloadSpec } from '../engine/config.ts';
-import { buildGuest, buildWorkload, hostFitProblem } from './build.ts';
+import { buildGuest, buildWorkload, hostFitProblem, traceFileProblem } from './build.ts';
 import { check, GuestSchema, WorkloadSchema } from './preset-schema.ts';
 import type { Finding, PathStep } from './problems.ts';
 import { isMapping } from './yaml-source.ts';
@@ -65,23 +66,43 @@ function readGuest(
   // Workloads are checked even when their guest is not valid, so that one pass reports both.
   const items = isMapping(item) && Array.isArray(item.workloads) ? item.workloads : [];
   const workloads = readWorkloads(items, [...at, 'workloads'], baseDir, findings);
-  if (raw === undefined) return undefined;
+  // The checks across fields run on the fields that are valid, also when others are not: every problem
+  // is reported every time. A field with a problem of its own counts as left out, and the defaults of
+  // the fields it bounds (reservation 0, no limit, 1 vCPU) cannot make a false problem, except the
+  // overhead's: the host fit is left out when the overhead written is not valid.
+  const fields = raw ?? validFields(item);
+  if (fields.memsz === undefined) return undefined;
   const { config, problems } = buildGuest({
-    name: raw.name,
-    memszPages: raw.memsz,
-    reservationPages: raw.reservation,
-    limitPages: raw.limit,
-    shares: raw.shares,
-    vcpus: raw.vcpus,
-    os: raw.os,
-    balloonDriver: raw.balloon,
-    guestSwapPages: raw.guestSwap,
-    overheadPages: raw.overhead,
+    name: fields.name ?? '',
+    memszPages: fields.memsz,
+    reservationPages: fields.reservation,
+    limitPages: fields.limit,
+    shares: fields.shares,
+    vcpus: fields.vcpus,
+    os: fields.os,
+    balloonDriver: fields.balloon,
+    guestSwapPages: fields.guestSwap,
+    overheadPages: fields.overhead,
   });
   for (const p of problems) findings.push({ path: [...at, KEY_OF[p.field]], message: p.message });
-  const fit = hostMemoryPages === undefined ? undefined : hostFitProblem(config, hostMemoryPages);
+  const overheadUnknown = isMapping(item) && item.overhead !== undefined && fields.overhead === undefined;
+  const fit =
+    hostMemoryPages === undefined || overheadUnknown ? undefined : hostFitProblem(config, hostMemoryPages);
   if (fit !== undefined) findings.push({ path: [...at, 'memsz'], message: fit });
-  return { config, workloads };
+  return raw === undefined ? undefined : { config, workloads };
+}
+
+type GuestFields = z.output<typeof GuestSchema>;
+
+/** The fields of a guest that are valid on their own, when the guest as a whole is not. */
+function validFields(item: unknown): Partial<GuestFields> {
+  if (!isMapping(item)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(GuestSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(item[key]);
+    if (r.success && r.data !== undefined) out[key] = r.data;
+  }
+  return out as Partial<GuestFields>;
 }
 
 /** One guest's workloads; trace files are resolved against the preset's directory. */
@@ -106,6 +127,8 @@ function readWorkloads(
       file: raw.file === undefined ? undefined : resolve(baseDir, raw.file),
     });
     for (const p of problems) findings.push({ path: [...path, p.field], message: p.message });
+    const trace = spec.type === 'trace' && spec.file !== undefined ? traceFileProblem(spec.file) : undefined;
+    if (trace !== undefined) findings.push({ path: [...path, 'file'], message: trace });
     const first = firstWithName.get(spec.name);
     if (first === undefined) {
       firstWithName.set(spec.name, j);

@@ -4,7 +4,7 @@
  * both check the guests their commands name with `checkGuests`.
  */
 import { resolve } from 'node:path';
-import { hostFitProblem } from './build.ts';
+import { hostFitProblem, traceFileProblem } from './build.ts';
 import { type ParsedCommand, parseCommand } from './command-text.ts';
 import { describe, type Finding, type PathStep } from './problems.ts';
 import { parseDuration, QuantityError } from './quantities.ts';
@@ -111,10 +111,14 @@ export function readTimeline(
   return entries.map(({ at, text, value, line }) => ({ at, text, command: value, line }));
 }
 
-/** A command as a timed item's value; a relative `file=` is resolved against `baseDir`. */
+/** A command as a timed item's value; a relative `file=` is resolved against `baseDir`, and the trace read. */
 export function parseCommandIn(text: string, baseDir: string): TextParse<ParsedCommand> {
   const parsed = parseCommand(text);
-  return parsed.ok ? { ok: true, value: withTraceDir(parsed.command, baseDir) } : parsed;
+  if (!parsed.ok) return parsed;
+  const command = withTraceDir(parsed.command, baseDir);
+  const file = command.type === 'startWorkload' ? command.workload.file : undefined;
+  const trace = file === undefined ? undefined : traceFileProblem(file);
+  return trace === undefined ? { ok: true, value: command } : { ok: false, error: `start: file: ${trace}` };
 }
 
 /** A relative `file=` means the preset's directory, as in the guest list, not wherever the program runs. */
@@ -129,6 +133,8 @@ export interface TimedCommand {
   text: string;
   command: ParsedCommand;
   path?: PathStep[];
+  /** When it runs, in messages (default `at 30s`). */
+  when?: string;
 }
 
 /**
@@ -142,20 +148,20 @@ export function checkGuests(
   findings: Finding[],
 ): void {
   const names = new Set(guests);
-  for (const { at, text, command, path } of sorted) {
+  for (const { at, text, command, path, when = `at ${at}s` } of sorted) {
     const fail = (message: string): void => {
       if (path) findings.push({ path, message: `${text.trim().split(/\s+/)[0]}: ${message}` });
     };
     if (command.type === 'addGuest') {
       const name = command.guest.name;
-      if (names.has(name)) fail(`guest "${name}" already exists at ${at}s`);
+      if (names.has(name)) fail(`guest "${name}" already exists ${when}`);
       const fit = hostMemoryPages === undefined ? undefined : hostFitProblem(command.guest, hostMemoryPages);
       if (fit !== undefined) fail(`memsz: ${fit}`);
       names.add(name);
     } else if ('guest' in command) {
       if (!names.has(command.guest)) {
         const others = names.size === 0 ? 'there are none' : hint(command.guest, [...names]);
-        fail(`no guest "${command.guest}" at ${at}s (${others})`);
+        fail(`no guest "${command.guest}" ${when} (${others})`);
       }
       if (command.type === 'removeGuest') names.delete(command.guest);
     }

@@ -18,8 +18,8 @@ export interface GuestOutcome {
 export interface PersonalityOutcome {
   personality: string;
   guests: GuestOutcome[];
-  /** Seconds spent in each free state. */
-  states: Record<FreeState, number>;
+  /** Seconds spent in each free state; null when the preset could not run. */
+  states: Record<FreeState, number> | null;
   warnings: string[];
   /** Why the preset could not run under this personality (a guest it cannot power on). */
   error?: string;
@@ -27,21 +27,24 @@ export interface PersonalityOutcome {
 
 /**
  * Runs the same preset, seed and timeline under each personality for `seconds` of simulated time and
- * sums up what each did: the experiment no real host allows.
+ * sums up what each did: the experiment no real host allows. `onProgress` hears the simulated seconds
+ * run so far, over all personalities (of `seconds` times their number).
  */
 export function comparePersonalities(
   preset: Preset,
   personalities: readonly string[],
   seconds: number,
   seed?: number,
+  onProgress?: (done: number) => void,
 ): PersonalityOutcome[] {
-  return personalities.map((personality) => {
+  return personalities.map((personality, i) => {
+    const before = i * seconds;
     let session: Session;
     try {
       session = new Session(preset, { personality, ...(seed === undefined ? {} : { seed }) });
     } catch (err) {
-      const states = { high: 0, soft: 0, hard: 0, low: 0 };
-      return { personality, guests: [], states, warnings: [], error: (err as Error).message };
+      onProgress?.(before + seconds);
+      return { personality, guests: [], states: null, warnings: [], error: (err as Error).message };
     }
     try {
       const samples: HostSnapshot[] = [];
@@ -50,6 +53,7 @@ export function comparePersonalities(
         const s = session.tick();
         samples.push(s);
         states[s.host.state] += session.host.config.tick;
+        onProgress?.(before + Math.min(seconds, s.t));
       }
       return {
         personality,

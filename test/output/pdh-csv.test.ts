@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { guestsOfRun } from '../../src/cli/batch.ts';
 import type { HostSnapshot } from '../../src/engine/snapshot.ts';
-import { pdhCsv, pdhTimestamp } from '../../src/output/pdh-csv.ts';
+import { PdhCsvWriter, pdhCsv, pdhTimestamp } from '../../src/output/pdh-csv.ts';
 import { parsePreset } from '../../src/scenario/preset.ts';
 import { Session } from '../../src/session/session.ts';
 
@@ -22,6 +23,19 @@ const PRESET = [
   'timeline:',
   '  - at 2s: add vm3 memsz=64MB',
 ].join('\n');
+
+/** The file as `batch` writes it, a row when each sample is taken: the header comes before any sample. */
+function streamed(n: number): string {
+  const session = new Session(parsePreset(PRESET, 'fixed.yaml'));
+  try {
+    const w = new PdhCsvWriter('memvisor', guestsOfRun(session, n));
+    let text = w.header();
+    for (let i = 0; i < n; i++) text += w.row(session.runUntil(session.host.t + 1)).text;
+    return text;
+  } finally {
+    session.close();
+  }
+}
 
 function samples(n: number): HostSnapshot[] {
   const session = new Session(parsePreset(PRESET, 'fixed.yaml'));
@@ -71,6 +85,10 @@ describe('PDH-CSV as esxtop -b writes it', () => {
         s.guests[0].CNSM.toFixed(2),
       );
     });
+  });
+
+  it('is the same written a row at a time, with columns from the start for the guest the timeline adds', () => {
+    expect(streamed(4)).toBe(text);
   });
 
   it('times rows from the simulated clock, so runs are repeatable', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/cli/batch.ts';
 import { xentopBatchSample } from '../../src/output/xentop-batch.ts';
 import { loadPreset } from '../../src/scenario/preset.ts';
@@ -11,12 +11,19 @@ import { guest, snapshot } from '../ui/fixtures.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** `memvisor batch fixtures/xentop-tmem.yaml -n 3 -d 3 --format xentop -o FILE`, in process. */
-function fixedRun(): string {
+/** `memvisor batch fixtures/xentop-tmem.yaml -n 3 -d 1 --format xentop -o FILE`, in process. */
+async function fixedRun(): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'memvisor-xentop-')), 'xentop.txt');
   const session = new Session(loadPreset(join(HERE, 'fixtures/xentop-tmem.yaml')));
   try {
-    runBatch(session, { samples: 3, delay: 3, format: 'xentop', hostName: 'memvisor', output: out });
+    await runBatch(session, {
+      samples: 3,
+      delay: 1,
+      format: 'xentop',
+      hostName: 'memvisor',
+      label: 'batch',
+      output: out,
+    });
   } finally {
     session.close();
   }
@@ -24,8 +31,12 @@ function fixedRun(): string {
 }
 
 describe('batch --format xentop, as xentop -b prints', () => {
-  const text = fixedRun();
-  const lines = text.split('\n').slice(0, -1);
+  let text = '';
+  let lines: string[] = [];
+  beforeAll(async () => {
+    text = await fixedRun();
+    lines = text.split('\n').slice(0, -1);
+  });
 
   it('matches the golden text of a short fixed run', async () => {
     await expect(text).toMatchFileSnapshot('golden/xentop-batch.txt');

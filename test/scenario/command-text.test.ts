@@ -83,9 +83,9 @@ describe('commands on a guest or the clock', () => {
     ['resume', { type: 'resume' }],
     ['step', { type: 'step', ticks: 1 }],
     ['step 10', { type: 'step', ticks: 10 }],
-    ['speed 4', { type: 'speed', factor: 4 }],
-    ['speed 0.5', { type: 'speed', factor: 0.5 }],
-    ['speed max', { type: 'speed', factor: Number.POSITIVE_INFINITY }],
+    ['speed 4', { type: 'speed', speed: 4 }],
+    ['speed 0.5', { type: 'speed', speed: 0.5 }],
+    ['speed max', { type: 'speed', speed: 'max' }],
     ['  limit   vm2\t1GB  ', { type: 'setLimit', guest: 'vm2', pages: GB }],
   ])('%s', (text, command) => {
     expect(commandOf(text)).toEqual(command);
@@ -142,7 +142,10 @@ describe('errors name the command and the argument', () => {
     ['limit vm1', 'limit: missing SIZE|none (usage: limit NAME SIZE|none)'],
     ['limit', 'limit: missing NAME (usage: limit NAME SIZE|none)'],
     ['limit vm1 1GB 2GB', 'limit: unexpected "2GB" (usage: limit NAME SIZE|none)'],
-    ['limit vm1 size=1GB', 'limit: takes no options, got "size=1GB"'],
+    [
+      'limit vm1 size=1GB',
+      'limit: takes no options, got "size=1GB"; missing SIZE|none (usage: limit NAME SIZE|none)',
+    ],
     ['memsz vm1 -1GB', 'memsz: "-1GB" is negative: a size must be 0 or more'],
     ['reservation vm1 lots', 'reservation: "lots" is not a size: write one such as 512MB'],
     [
@@ -167,7 +170,10 @@ describe('errors name the command and the argument', () => {
     ['add vm3', 'add: memsz= is required, as in add vm3 memsz=1GB'],
     ['add memsz=1GB', expect.stringMatching(/^add: missing NAME \(usage: add NAME memsz=SIZE /)],
     ['add vm3 memsz=2048', 'add: memsz: "2048" has no unit: write 2048MB or 2GB'],
-    ['add vm3 memzs=1GB', 'add: unknown option "memzs" (did you mean "memsz"?)'],
+    [
+      'add vm3 memzs=1GB',
+      'add: unknown option "memzs" (did you mean "memsz"?); memsz= is required, as in add vm3 memsz=1GB',
+    ],
     [
       'add vm3 memsz=1GB colour=red',
       'add: unknown option "colour" (one of memsz, reservation, limit, shares, vcpus, os, balloon, swap, overhead)',
@@ -190,6 +196,19 @@ describe('errors name the command and the argument', () => {
       'add vm3 memsz=1GB limit=512MB reservation=768MB',
       'add: reservation: 768MB is larger than limit (512MB)',
     ],
+    // Every problem of the line, not the first.
+    [
+      'add db1 memsz=768MB reservation=900MB shares=lots',
+      'add: shares: "lots" is not low, normal, high or a whole number of shares above 0; ' +
+        'reservation: 900MB is larger than memsz (768MB)',
+    ],
+    [
+      'add vm/3 memsz=1GB memzs=2GB os=linx vcpus=0',
+      'add: unknown option "memzs" (did you mean "memsz"?); "vm/3" is not a valid name: use 1 to 32 ' +
+        'letters, digits, "_", "." or "-"; vcpus: "0" is not a whole number above 0; ' +
+        'os: unknown os "linx" (did you mean "linux"?)',
+    ],
+    ['add vm3 memsz=1GBB reservation=2GB', 'add: memsz: "1GBB" has an unknown unit "GBB": use KB, MB or GB'],
   ])('%j', (text, error) => {
     expect(errorOf(text)).toEqual(error);
   });
@@ -209,6 +228,11 @@ describe('errors name the command and the argument', () => {
     ['start vm1 trace', 'start: file: required for a trace workload'],
     ['start vm1 idle file=x.trace', 'start: file: only a trace workload reads a file, not idle'],
     ['start vm1 idle size=512', 'start: size: "512" has no unit: write 512MB or 512GB'],
+    [
+      'start vm1 idle size=512 ws=60 file=x',
+      'start: size: "512" has no unit: write 512MB or 512GB; ws: "60" is more than 1: write 60% or 0.6; ' +
+        'file: only a trace workload reads a file, not idle',
+    ],
     ['start vm1 idle ws=60', 'start: ws: "60" is more than 1: write 60% or 0.6'],
     ['start vm1 idle locality=2', 'start: locality: "2" is more than 1: write 2% or 0.02'],
     ['start vm1 idle write=-1%', 'start: write: "-1%" is negative: a fraction is between 0 and 1'],

@@ -24,20 +24,20 @@ export function hyperv(buffer: number): Personality {
     reclaim: (base) => only(base, { balloon: true, balloonMaxFraction: 1 }),
     targets: allocationTargets,
     balloonTarget: (c) => {
-      const cfg = c.m.vm.config;
+      const cfg = c.guest.config;
       // A maximum lowered under the memory a guest has is reached by the balloon, in every state.
       const overMaximum = cfg.limitPages === null ? 0 : cfg.memszPages - cfg.limitPages;
       const weightShare = Math.min(1, cfg.shares / (10 * (cfg.memszPages / 256)));
-      const keep = Math.max(cfg.reservationPages, wanted(c.m.os.committedPages, weightShare));
+      const keep = Math.max(cfg.reservationPages, wanted(c.guest.committedPages, weightShare));
       const pressure = c.state === 'high' ? 0 : cfg.memszPages - keep;
       return Math.max(0, Math.min(c.max, Math.max(overMaximum, pressure)));
     },
     swapNow: () => false,
     admit: admitWhenBacked('startup memory and overhead', (g) => g.memszPages),
-    resize: (m, hostFreePages) => {
-      const cfg = m.vm.config;
-      const maximum = cfg.limitPages ?? 4 * m.startupPages;
-      const want = wanted(m.os.committedPages, 1);
+    resize: (g, hostFreePages) => {
+      const cfg = g.config;
+      const maximum = cfg.limitPages ?? 4 * g.startupPages;
+      const want = wanted(g.committedPages, 1);
       if (want <= cfg.memszPages || cfg.memszPages >= maximum) return null;
       const step = Math.min(HOT_ADD_STEP, maximum - cfg.memszPages);
       return hostFreePages > 2 * step ? cfg.memszPages + step : null;

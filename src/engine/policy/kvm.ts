@@ -1,4 +1,3 @@
-import type { Machine } from '../machine.ts';
 import { allocationTargets } from '../targets.ts';
 import { holds, type MomRule } from './mom.ts';
 import { only, type Personality, setIf } from './personality.ts';
@@ -12,7 +11,8 @@ const MOM_INTERVAL = 10;
  * or a guest is over its cgroup limit. No compression cache; shares and reservations do not exist.
  */
 export function kvm(rules: readonly MomRule[]): Personality {
-  const lastRun = new WeakMap<Machine, number>();
+  // When the rules last ran for each guest (by GID: GIDs are never reused).
+  const lastRun = new Map<number, number>();
   return {
     name: 'kvm',
     product: 'KVM with KSM and MOM',
@@ -28,13 +28,13 @@ export function kvm(rules: readonly MomRule[]): Personality {
       }),
     targets: (inputs, available) => allocationTargets(inputs, available, 0),
     balloonTarget: (c) => {
-      const last = lastRun.get(c.m);
+      const last = lastRun.get(c.guest.gid);
       if (last !== undefined && c.t - last < MOM_INTERVAL) return c.current;
-      const memsz = c.m.vm.config.memszPages;
-      const vars = { hostFree: c.hostFreePercent, guestFree: (100 * c.m.os.freePages) / memsz };
+      const memsz = c.guest.config.memszPages;
+      const vars = { hostFree: c.hostFreePercent, guestFree: (100 * c.guest.freePages) / memsz };
       const rule = rules.find((r) => holds(r, vars));
       if (!rule) return c.current;
-      lastRun.set(c.m, c.t);
+      lastRun.set(c.guest.gid, c.t);
       return Math.max(0, Math.min(c.max, Math.round(c.current + rule.step * memsz)));
     },
     swapNow: (c) => c.state === 'hard' || c.state === 'low' || c.overLimit,

@@ -1,5 +1,4 @@
 import type { GuestConfig, ReclaimConfig } from '../config.ts';
-import type { Machine } from '../machine.ts';
 import type { FreeState } from '../snapshot.ts';
 import type { TargetInput } from '../targets.ts';
 
@@ -16,9 +15,24 @@ export const POLICY_SETTINGS = [
 ] as const;
 export type PolicySetting = (typeof POLICY_SETTINGS)[number];
 
+/** What a personality sees of a guest: plain numbers taken when asked, not the running machine. */
+export interface GuestView {
+  readonly gid: number;
+  readonly config: GuestConfig;
+  /** The allocation target. */
+  readonly targetPages: number;
+  /** Memory at power-on (Hyper-V's startup memory). */
+  readonly startupPages: number;
+  readonly balloonPages: number;
+  /** The guest OS's free pages. */
+  readonly freePages: number;
+  /** Committed_AS. */
+  readonly committedPages: number;
+}
+
 /** What a personality's balloon rule sees for one guest. */
 export interface BalloonContext {
-  readonly m: Machine;
+  readonly guest: GuestView;
   readonly state: FreeState;
   /** Pages the guest is over its target (in a pressured state) or its limit, beyond a small dead band. */
   readonly need: number;
@@ -69,13 +83,13 @@ export interface Personality {
    */
   readonly holdsHighThreshold?: boolean;
   /** A new memory size for the guest (Hyper-V hot-add), or null to leave it. */
-  resize?(m: Machine, hostFreePages: number): number | null;
+  resize?(g: GuestView, hostFreePages: number): number | null;
 }
 
 /** ESX's balloon rule, shared by products that balloon toward a host-computed target. */
 export function balloonTowardTarget(c: BalloonContext): number {
   const pressured = c.state !== 'high';
-  const balloon = c.m.os.balloonPages;
+  const balloon = c.guest.balloonPages;
   // Inflate by what the guest is over (once the balloon has reached its last target: until then the
   // guest has not yet given what was asked); deflate by what it is under, once pressure is gone.
   const inflated = balloon >= c.current ? balloon + c.need : c.current;

@@ -14,7 +14,8 @@ export const xenTmem: Personality = {
   uses: [],
   reclaim: (base) => only(base, { balloon: true, tmem: true, selfBalloon: true }),
   targets: allocationTargets,
-  balloonTarget: (c) => selfBalloonTarget(c.m.vm.config.memszPages, c.m.os.committedPages, c.max, c.current),
+  balloonTarget: (c) =>
+    selfBalloonTarget(c.guest.config.memszPages, c.guest.committedPages, c.max, c.current),
   swapNow: () => false,
   admit: admitWhenBacked("Xen backs all of a domain's memory at creation:", (g) => g.memszPages),
   unused: (g) => [

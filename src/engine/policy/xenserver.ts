@@ -16,8 +16,8 @@ export const xenserver: Personality = {
   targets: dmcTargets,
   // The balloon holds whatever is above the guest's DMC target: memsz - target.
   balloonTarget: (c) => {
-    const memsz = c.m.vm.config.memszPages;
-    return Math.max(0, Math.min(c.max, memsz - c.m.vm.targetPages));
+    const memsz = c.guest.config.memszPages;
+    return Math.max(0, Math.min(c.max, memsz - c.guest.targetPages));
   },
   swapNow: () => false,
   admit: admitWhenBacked('dynamic minimum (reservation) and overhead', (g) => g.reservationPages),

@@ -1,5 +1,6 @@
 import type { ReclaimConfig } from '../config.ts';
 import { COST } from '../costs.ts';
+import { GuestFaultError, HostOutOfMemoryError } from '../errors.ts';
 import { FrameKind, type FramePool } from '../framepool.ts';
 import { type FaultHandler, type Guest, PageState } from '../guest.ts';
 import type { TmemPort } from '../guestos.ts';
@@ -29,12 +30,6 @@ export interface ReclaimContext {
   readonly softFrames: number;
   log(kind: 'reclaim' | 'error', message: string, guest?: string): void;
 }
-
-/** A guest page could not be brought back (its swap file failed): the guest stops, its data intact. */
-export class GuestFaultError extends Error {}
-
-/** No frame could be found for a fault, even by evicting: the access waits (nothing has changed). */
-export class HostOutOfMemoryError extends Error {}
 
 /** Per guest reclamation state: what the balloon and swap are aiming for, and the last decision logged. */
 interface Plan {
@@ -108,7 +103,7 @@ export class Reclaimer implements FaultHandler {
       balloonTarget: 0,
       swapTarget: 0,
       decision: '',
-      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid)),
+      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid), m.vm),
       cannotBalloon: false,
       balloonFull: false,
       waiting: false,
@@ -153,7 +148,7 @@ export class Reclaimer implements FaultHandler {
 
   // ---- faults ---------------------------------------------------------------------------------
 
-  fault(vm: Guest, gpn: number, write: boolean): number {
+  fault(vm: Guest, gpn: number, write: boolean, whole: boolean): number {
     if (vm.pmapState[gpn] === PageState.Shared && !write) {
       vm.stall += COST.frameHit;
       return vm.pmapLoc[gpn];
@@ -161,7 +156,16 @@ export class Reclaimer implements FaultHandler {
     let frame: number;
     try {
       this.makeRoom(vm, gpn);
-      frame = this.allocUrgently(vm);
+      // Only a frame the guest would see as it is needs clearing: a first touch or a COW break of the
+      // zero frame, and not even those when the guest overwrites the whole page. Swap-in, decompression
+      // and a COW copy fill the frame themselves.
+      const was = vm.pmapState[gpn];
+      const clear =
+        !whole &&
+        (was === PageState.Untouched ||
+          was === PageState.Ballooned ||
+          (was === PageState.Shared && vm.pmapLoc[gpn] === this.sharing.zeroFrame));
+      frame = this.allocUrgently(vm, clear);
     } catch (err) {
       // Room is made by writing the guest's own pages out: a failed write stops the guest, as in swapToward.
       if (err instanceof StoreError) throw new GuestFaultError(`host swap failed: ${err.message}`);
@@ -179,7 +183,7 @@ export class Reclaimer implements FaultHandler {
           vm.stall += COST.zeroFill;
           break;
         case PageState.Shared:
-          this.sharing.breakCow(vm, gpn, frame);
+          this.sharing.breakCow(vm, gpn, frame, whole);
           break;
         case PageState.Compressed:
           this.zip.load(vm, gpn, frame);
@@ -272,23 +276,28 @@ export class Reclaimer implements FaultHandler {
    * A frame for a fault, even when none is free: drop an ephemeral tmem page, or evict a page of the
    * faulting guest (compress or swap) at once. -1 when neither is possible.
    */
-  private allocUrgently(vm: Guest): number {
+  private allocUrgently(vm: Guest, clear: boolean): number {
     const pool = this.ctx.pool;
     if (pool.freeFrames === 0 && this.config.tmem) this.tmem.dropEphemeral(1);
     if (pool.freeFrames === 0 && this.config.hostSwap) {
       const plan = this.plans.get(vm.gid);
-      for (const victim of plan ? plan.picker.pick(vm, 4, this.ctx.tickNo) : []) {
-        if (this.evict(vm, victim) && pool.freeFrames > 0) break;
+      try {
+        for (const victim of plan ? plan.picker.pick(vm, 4, this.ctx.tickNo) : []) {
+          if (this.evict(vm, victim) && pool.freeFrames > 0) break;
+        }
+      } catch (err) {
+        if (err instanceof StoreError) throw new GuestFaultError(`host swap failed: ${err.message}`);
+        throw err;
       }
     }
-    return pool.alloc(FrameKind.Private);
+    return clear ? pool.alloc(FrameKind.Private) : pool.allocUnzeroed(FrameKind.Private);
   }
 
   peek(vm: Guest, gpn: number, into: Uint8Array): void {
     switch (vm.pmapState[gpn]) {
       case PageState.Private:
       case PageState.Shared:
-        into.set(this.ctx.pool.bytes(vm.pmapLoc[gpn]));
+        this.ctx.pool.read(vm.pmapLoc[gpn], into);
         return;
       case PageState.Swapped:
         this.hostSwap.peek(vm, gpn, into);
@@ -315,6 +324,7 @@ export class Reclaimer implements FaultHandler {
       this.planGuest(m);
       this.moveBalloon(m, dt);
       this.swapToward(m);
+      this.flushSwap(m.vm);
     }
   }
 
@@ -371,7 +381,7 @@ export class Reclaimer implements FaultHandler {
     const under = vm.targetPages - consumed;
     p.balloonTarget = balloonOn
       ? this.personality.balloonTarget({
-          m,
+          guest: m.view(),
           state: this.ctx.state,
           need,
           slack: !pressured && under > band ? under : 0,
@@ -501,6 +511,16 @@ export class Reclaimer implements FaultHandler {
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
       vm.faulted = `host swap failed: ${err.message}`; // the host reports it once
+    }
+  }
+
+  /** The slice's swap-outs go to the file as one batch. */
+  private flushSwap(vm: Guest): void {
+    try {
+      this.hostSwap.flush(vm);
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      vm.faulted ??= `host swap failed: ${err.message}`;
     }
   }
 
