@@ -7,6 +7,7 @@ import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { type Personality, personalityOf } from './policy/index.ts';
+import { withoutMechanisms } from './policy/personality.ts';
 import { consumedPages, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
@@ -82,7 +83,7 @@ export class Host {
     this.state = initialFreeState(this.freePercent, this.config.thresholds);
     this.reclaimer = new Reclaimer(
       this,
-      this.personality.reclaim(options.config.reclaim),
+      withoutMechanisms(this.personality.reclaim(options.config.reclaim), options.config.without ?? []),
       this.personality,
       this.rng.fork(0),
     );

@@ -1,4 +1,4 @@
-import type { GuestConfig, ReclaimConfig } from '../config.ts';
+import type { GuestConfig, OptionalMechanism, ReclaimConfig } from '../config.ts';
 import type { FreeState } from '../snapshot.ts';
 import type { TargetInput } from '../targets.ts';
 
@@ -107,6 +107,14 @@ export const only = (base: ReclaimConfig, on: Partial<ReclaimConfig>): ReclaimCo
   tmem: false,
   selfBalloon: false,
   ...on,
+});
+
+/** The personality's mechanisms less those the host does without. */
+export const withoutMechanisms = (c: ReclaimConfig, off: readonly OptionalMechanism[]): ReclaimConfig => ({
+  ...c,
+  ...(off.includes('sharing') ? { sharing: 'off' as const } : {}),
+  ...(off.includes('compression') ? { compression: false } : {}),
+  ...(off.includes('tmem') ? { tmem: false } : {}),
 });
 
 /** Names a setting that differs from its default, for the unused-settings warning. */
