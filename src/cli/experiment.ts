@@ -1,0 +1,79 @@
+/**
+ * `memvisor experiment [NAME...] [--quick] [--format table|csv|json] [-o FILE]`: with no name, the
+ * list of experiments; with names (or `all`), each runs and its table is printed: measured beside
+ * published, with a verdict. A progress bar goes to standard error on a terminal.
+ */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { FORMATS, type Format, reportsCsv, reportsJson, reportTable } from '../experiment/render.ts';
+import { plan, type Report, runExperiment } from '../experiment/run.ts';
+import { loadExperiment } from '../experiment/spec.ts';
+import { PRESET_DIR } from './presets.ts';
+import { progressBar } from './progress.ts';
+import { UsageError } from './usage-error.ts';
+
+export const EXPERIMENT_DIR = join(PRESET_DIR, 'experiments');
+const TABLE_WIDTH = 100;
+
+export interface ExperimentOptions {
+  quick?: boolean;
+  format: string;
+  output?: string;
+}
+
+/** The shipped experiments, by name. */
+export function experimentNames(): string[] {
+  return readdirSync(EXPERIMENT_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => basename(f, '.yaml'))
+    .sort();
+}
+
+/** An experiment argument: a file, or the name of a shipped experiment. */
+export function experimentPath(arg: string): string {
+  if (arg.endsWith('.yaml') && existsSync(arg)) return arg;
+  const shipped = join(EXPERIMENT_DIR, `${arg}.yaml`);
+  if (existsSync(shipped)) return shipped;
+  throw new UsageError(
+    `experiment "${arg}": no such file, and no shipped experiment by that name (${experimentNames().join(', ')}, or all)`,
+  );
+}
+
+export function experimentCommand(names: string[], opts: ExperimentOptions): void {
+  if (!(FORMATS as readonly string[]).includes(opts.format))
+    throw new UsageError(`experiment: --format: "${opts.format}" is not a format (${FORMATS.join(', ')})`);
+  if (names.length === 0) {
+    const rows = experimentNames().map((n) => [n, loadExperiment(experimentPath(n)).title]);
+    const w = Math.max(...rows.map((r) => r[0].length));
+    for (const [n, title] of rows) console.log(`${n.padEnd(w)}  ${title}`);
+    console.log('\nmemvisor experiment NAME (or all) runs it; --quick runs its short version.');
+    return;
+  }
+  const files = names.includes('all') ? experimentNames().map(experimentPath) : names.map(experimentPath);
+  // Every file is checked before anything runs: a broken one is reported at once.
+  const specs = files.map((f) => loadExperiment(f, opts.quick ?? false));
+  const format = opts.format as Format;
+  const reports: Report[] = [];
+  const text: string[] = [];
+  for (const spec of specs) {
+    const total = plan(spec).reduce((a, j) => a + j.seconds, 0);
+    const bar = progressBar(`experiment ${spec.name}`, total);
+    let report: Report;
+    try {
+      report = runExperiment(spec, (done) => bar.update(done));
+    } finally {
+      bar.stop();
+    }
+    reports.push(report);
+    if (format === 'table') {
+      // One width everywhere: what a terminal shows is what a file and the README hold.
+      const table = reportTable(report, TABLE_WIDTH);
+      if (opts.output) text.push(table);
+      else process.stdout.write(`${reports.length > 1 ? '\n' : ''}${table}`);
+    }
+  }
+  const out =
+    format === 'csv' ? reportsCsv(reports) : format === 'json' ? reportsJson(reports) : text.join('\n');
+  if (opts.output) writeFileSync(opts.output, out);
+  else if (format !== 'table') process.stdout.write(out);
+}
