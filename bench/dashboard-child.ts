@@ -5,8 +5,8 @@
  */
 import type { HostSnapshot } from '../src/engine/snapshot.ts';
 import { parsePreset } from '../src/scenario/preset.ts';
+import { type HostLink, LocalLink } from '../src/session/link.ts';
 import { Session } from '../src/session/session.ts';
-import type { SessionLike } from '../src/ui/controller.ts';
 import { runDashboard } from '../src/ui/run.tsx';
 
 const GUESTS = 64;
@@ -18,9 +18,9 @@ session.tick();
 type Mutable<T> = { -readonly [K in keyof T]: Mutable<T[K]> };
 
 /** Serves a fresh copy of the snapshot with moving numbers each time the dashboard asks for one. */
-class Jitter implements SessionLike {
+class Jitter implements HostLink {
   private n = 0;
-  readonly host = { paused: false, speed: 1, config: { tick: 1 } };
+  readonly readOnly = null;
   constructor(private readonly base: HostSnapshot) {}
   get snapshot(): HostSnapshot {
     this.n++;
@@ -42,19 +42,20 @@ class Jitter implements SessionLike {
   subscribe(): () => void {
     return () => {};
   }
-  readonly tickUnderway = false;
-  advance(): boolean {
-    return true;
-  }
-  send(text: string) {
+  async send(text: string) {
     return { ok: false as const, error: `bench: ${text} ignored` };
   }
+  async close(): Promise<void> {}
 }
 
 const engine = process.argv.includes('--engine');
-await runDashboard(engine ? session : new Jitter(session.snapshot), {
+const local = new LocalLink(session, { clock: true });
+const link = engine ? local : new Jitter(session.snapshot);
+await runDashboard(link, {
+  onReady: () => engine && local.start(),
   theme: 'dark',
   color: true,
   screen: 'esxtop',
 });
+await link.close();
 session.close();

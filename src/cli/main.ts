@@ -5,15 +5,20 @@ import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
 import { CompareSession } from '../session/compare-session.ts';
+import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
-import { ThemeError } from '../ui/theme.ts';
+import { colorWanted, ThemeError } from '../ui/theme.ts';
+import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
+import { runLessonCommand } from './lesson.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
+import { ShareLog, startSharing } from './share.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
+import { wallCommand } from './wall.ts';
 
 const positiveInt =
   (name: string) =>
@@ -78,6 +83,14 @@ program
     "the first screen: esxtop or xentop (default: the personality's own)",
     screenArg,
   )
+  .option(
+    '--share [address]',
+    'publish the host to viewers (memvisor attach): a socket path or tcp://HOST:PORT',
+  )
+  .option(
+    '--token-file <file>',
+    'with --share tcp://HOST:PORT: the token viewers must give (default: made and printed)',
+  )
   .action(
     async (
       preset: string,
@@ -87,17 +100,30 @@ program
         theme: string;
         color: boolean;
         screen?: 'esxtop' | 'xentop';
+        share?: string | true;
+        tokenFile?: string;
       },
     ) => {
-      const session = openSession(presetPath(preset), opts);
+      // Guests power on as the clock runs, so the dashboard draws its first frame at once.
+      const file = presetPath(preset);
+      const session = openSession(file, { ...opts, stepwisePowerOn: true });
+      const link = new LocalLink(session, { clock: true });
+      const shareLog = new ShareLog();
+      let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
-        await runDashboard(session, {
+        publisher = await startSharing(link, file, opts, shareLog.log);
+        await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? session.snapshot.screen,
+          onReady: () => link.start(),
+          notes: shareLog.notes,
         });
       } finally {
+        await publisher?.close();
+        await link.close();
         session.close();
+        shareLog.print();
       }
     },
   );
@@ -181,7 +207,7 @@ program
       const refused: string[] = [];
       const sessions = opts.personalities.flatMap((personality) => {
         try {
-          return [openSessionFrom(loaded, { personality, seed: opts.seed })];
+          return [openSessionFrom(loaded, { personality, seed: opts.seed, stepwisePowerOn: true })];
         } catch (err) {
           refused.push(`${personality}: cannot run this preset: ${(err as Error).message}`);
           return [];
@@ -190,9 +216,16 @@ program
       if (sessions.length === 0)
         throw new UsageError(`compare: no personality can run this preset\n${refused.join('\n')}`);
       const compare = new CompareSession(sessions, refused);
+      const link = new LocalLink(compare, { clock: true });
       try {
-        await runDashboard(compare, { theme: opts.theme, color: opts.color, screen: 'compare' });
+        await runDashboard(link, {
+          theme: opts.theme,
+          color: opts.color,
+          screen: 'compare',
+          onReady: () => link.start(),
+        });
       } finally {
+        await link.close();
         compare.close();
       }
     },
@@ -222,16 +255,88 @@ program
   );
 
 program
+  .command('attach')
+  .description(
+    'the dashboard on a shared host (memvisor --share), read-only: every screen and key that only looks',
+  )
+  .argument('<address>', 'what the host printed: a socket path, or tcp://HOST:PORT')
+  .option('--token-file <file>', "with tcp://HOST:PORT: the host's token")
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .option(
+    '--screen <screen>',
+    "the first screen: esxtop or xentop (default: the host personality's own)",
+    screenArg,
+  )
+  .action(
+    async (
+      address: string,
+      opts: { tokenFile?: string; theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
+    ) => {
+      await attachCommand(address, opts);
+    },
+  );
+
+program
+  .command('lesson')
+  .description(
+    'guided lessons on a live host: the list, a lesson on the dashboard, or --check its model solution',
+  )
+  .argument('[name]', 'a lesson: its number, its name, or a file (memvisor lesson lists them)')
+  .option('--check', "run the lesson's model solution headless and report every step")
+  .option('--idle', 'run the lesson headless with a trainee who does nothing: every task must fail')
+  .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
+  .action(async (name: string | undefined, opts: { check?: boolean; idle?: boolean; seed?: number }) => {
+    await runLessonCommand(name, opts);
+  });
+
+program
+  .command('wall')
+  .description(
+    'the classroom board: big figures and charts drawn with blessed-contrib, readable from the back of a room',
+  )
+  .argument('[preset]', 'preset file or name (see `memvisor presets`; default: default)')
+  .option('--attach <address>', 'follow a shared host (memvisor --share) instead of running one')
+  .option('--token-file <file>', "with --attach tcp://HOST:PORT: the host's token")
+  .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
+  .option('--personality <name>', 'run the preset under this product personality', personalityArg)
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (
+      preset: string | undefined,
+      opts: {
+        attach?: string;
+        tokenFile?: string;
+        seed?: number;
+        personality?: string;
+        theme: string;
+        color: boolean;
+      },
+    ) => {
+      const color = colorWanted(opts.color);
+      if (opts.attach === undefined) {
+        if (opts.tokenFile) throw new UsageError('wall: --token-file goes with --attach');
+        return wallCommand(preset ?? 'default', { ...opts, color });
+      }
+      if (preset !== undefined || opts.seed !== undefined || opts.personality !== undefined)
+        throw new UsageError('wall: --attach follows a shared host: give no preset, --seed or --personality');
+      await wallAttachCommand(opts.attach, { ...opts, color });
+    },
+  );
+
+program
   .command('validate')
-  .description('check preset and script files; every problem with file, line, column and field')
+  .description('check preset, script and lesson files; every problem with file, line, column and field')
   .argument('<files...>')
   .action((files: string[]) => {
     process.exitCode = validateFiles(files) ? 0 : 1;
   });
 
-// A reader that goes away (`memvisor batch ... | head`) ends the run quietly.
+// A reader that goes away (`memvisor batch ... | head`), or a terminal closed under the wall, ends the
+// run quietly.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
+  if (err.code === 'EPIPE' || err.code === 'EIO') process.exit(0);
   throw err;
 });
 

@@ -20,13 +20,14 @@ import { EventEmitter } from 'node:events';
 import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Asciicast, CAST_ENV } from '../output/asciicast.ts';
+import { DEFAULT_ESX_LAYOUT } from '../render/esxtop.ts';
+import { DEFAULT_XEN_LAYOUT } from '../render/xentop.ts';
 import { PresetError } from '../scenario/problems.ts';
 import { loadScript, type Script, type ScriptStep } from '../scenario/script.ts';
+import { LocalLink } from '../session/link.ts';
 import { Session } from '../session/session.ts';
 import { DEFAULT_DELAY } from '../ui/config.ts';
 import { Controller } from '../ui/controller.ts';
-import { DEFAULT_ESX_LAYOUT } from '../ui/render/esxtop.ts';
-import { DEFAULT_XEN_LAYOUT } from '../ui/render/xentop.ts';
 import { ScreenWriter } from '../ui/screen-writer.ts';
 import { loadTheme, themeNames } from '../ui/theme.ts';
 import { progressBar } from './progress.ts';
@@ -116,8 +117,8 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
   let controller: Controller | undefined;
   try {
     // The header's "speed" is the recording's: simulated seconds per recorded second.
-    session.command({ type: 'speed', factor: speed });
-    controller = new Controller(session, {
+    session.command({ type: 'speed', speed });
+    controller = new Controller(new LocalLink(session), {
       screen: script.screen ?? session.snapshot.screen,
       layout: {
         delay: script.delay ?? DEFAULT_DELAY,
@@ -126,7 +127,6 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
       },
       cols,
       rows,
-      clock: false,
       sampler: false,
       refreshTimer: false,
     });
@@ -185,10 +185,10 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
           stdin.send(key.bytes);
           await settle();
           if (quitAt) return;
-          if (session.host.paused) {
+          if (session.clock.paused) {
             fail(step, `${key.name} paused the simulated clock; ${OWN_CLOCK} (hold 3s holds the picture)`);
           }
-          if (session.host.speed !== speed) {
+          if (session.clock.speed !== speed) {
             fail(step, `${key.name} changed the speed; ${OWN_CLOCK} (its pace is speed: at the top)`);
           }
           held += script.typing;

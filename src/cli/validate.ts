@@ -1,19 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { isLessonData, loadLesson } from '../scenario/lesson.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { isScriptData, loadScript } from '../scenario/script.ts';
 import { readYaml } from '../scenario/yaml-source.ts';
 import { themeNames } from '../ui/theme.ts';
 
 /**
- * Checks each file, a preset or a script (a file whose top level has `preset` or `steps`); a script's
- * preset is checked with it. Prints every problem, or `FILE: ok`. Returns whether all were valid.
+ * Checks each file, a preset, a script (a file whose top level has `preset` or `steps`) or a lesson (one
+ * whose top level has `lesson`); a script's or a lesson's preset is checked with it. Prints every problem,
+ * or `FILE: ok`. Returns whether all were valid.
  */
 export function validateFiles(files: readonly string[]): boolean {
   let allOk = true;
   for (const f of files) {
     try {
-      if (isScript(f)) loadScript(f, { themes: themeNames() });
+      const kind = kindOf(f);
+      if (kind === 'lesson') loadLesson(f);
+      else if (kind === 'script') loadScript(f, { themes: themeNames() });
       else loadPreset(f);
       console.log(`${f}: ok`);
     } catch (err) {
@@ -26,14 +30,20 @@ export function validateFiles(files: readonly string[]): boolean {
 }
 
 /**
- * Whether `file` is a script: its top level has `preset` or `steps`; or, when it is not YAML at all (so
- * its keys cannot tell), it is in a `scripts` folder. Reading errors are left to the loaders to report.
+ * What `file` is: a lesson when its top level has `lesson`, a script when it has `preset` or `steps`; or,
+ * when it is not YAML at all (so its keys cannot tell), what its folder holds (`lessons`, `scripts`).
+ * Reading errors are left to the loaders to report.
  */
-function isScript(file: string): boolean {
+function kindOf(file: string): 'lesson' | 'script' | 'preset' {
   try {
     const read = readYaml(readFileSync(file, 'utf8'));
-    return read.ok ? isScriptData(read.source.data) : basename(dirname(resolve(file))) === 'scripts';
+    if (read.ok) {
+      if (isLessonData(read.source.data)) return 'lesson';
+      return isScriptData(read.source.data) ? 'script' : 'preset';
+    }
+    const folder = basename(dirname(resolve(file)));
+    return folder === 'lessons' ? 'lesson' : folder === 'scripts' ? 'script' : 'preset';
   } catch {
-    return false;
+    return 'preset';
   }
 }

@@ -4,7 +4,7 @@ import { kernelPagesFor } from './guestos.ts';
 import { type Host, OP_FRAMES } from './host.ts';
 import type { Machine } from './machine.ts';
 import { pagesToMB } from './units.ts';
-import { loadTrace } from './workloads/tracefile.ts';
+import { checkTrace } from './workloads/tracefile.ts';
 
 const mb = (pages: number): string => `${pagesToMB(pages).toFixed(0)}MB`;
 const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -14,7 +14,7 @@ const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
  * naming the command and the argument, and changes nothing.
  */
 export function applyCommand(host: Host, cmd: Command): CommandResult {
-  const result = check(host, cmd);
+  const result = checkCommand(host, cmd);
   if (!result.ok) return result;
   const done = act(host, cmd);
   host.log('command', done.ok ? done.message : done.error, guestOf(cmd));
@@ -26,17 +26,12 @@ function guestOf(cmd: Command): string | undefined {
   return 'guest' in cmd ? cmd.guest : undefined;
 }
 
-function check(host: Host, cmd: Command): CommandResult {
+/**
+ * Whether `applyCommand` would do it, changing nothing: compare mode checks a command on every host
+ * before it applies it to any.
+ */
+export function checkCommand(host: Host, cmd: Command): CommandResult {
   if (cmd.type === 'addGuest') return checkGuest(host, cmd.guest, cmd.workloads ?? []);
-  if (cmd.type === 'pause' || cmd.type === 'resume') return ok('');
-  if (cmd.type === 'step') {
-    return Number.isInteger(cmd.ticks) && cmd.ticks > 0
-      ? ok('')
-      : refuse(`step: "${cmd.ticks}" is not a positive whole number of ticks`);
-  }
-  if (cmd.type === 'speed') {
-    return cmd.factor > 0 ? ok('') : refuse(`speed: "${cmd.factor}" must be a positive factor (or max)`);
-  }
   const m = host.machine(cmd.guest);
   if (!m) return refuse(`${verb(cmd)}: no guest named "${cmd.guest}" (guests: ${names(host)})`);
   const c = m.vm.config;
@@ -89,20 +84,6 @@ function check(host: Host, cmd: Command): CommandResult {
 
 function act(host: Host, cmd: Command): CommandResult {
   switch (cmd.type) {
-    case 'pause':
-      host.paused = true;
-      return ok('paused');
-    case 'resume':
-      host.paused = false;
-      return ok('running');
-    case 'step':
-      // Stepping is for a stopped clock: the clock stays paused afterwards.
-      host.paused = true;
-      for (let i = 0; i < cmd.ticks; i++) host.tick();
-      return ok(`stepped ${cmd.ticks} tick${cmd.ticks === 1 ? '' : 's'}`);
-    case 'speed':
-      host.speed = cmd.factor;
-      return ok(`speed ${cmd.factor === Number.POSITIVE_INFINITY ? 'max' : `${cmd.factor}x`}`);
     case 'addGuest':
       host.addGuest(cmd.guest, cmd.workloads ?? []);
       return ok(`added ${cmd.guest.name}`);
@@ -203,7 +184,7 @@ function checkWorkload(w: WorkloadSpec, verbName: string): CommandResult {
   if (w.type !== 'trace') return ok('');
   if (!w.file) return refuse(`${verbName}: ${w.name}: a trace workload needs file=PATH`);
   try {
-    loadTrace(w.file);
+    checkTrace(w.file);
     return ok('');
   } catch (err) {
     return refuse(`${verbName}: ${w.name}: ${(err as Error).message}`);
@@ -245,9 +226,5 @@ const VERBS: Record<Command['type'], string> = {
   startWorkload: 'start',
   stopWorkload: 'stop',
   resizeWorkload: 'resize',
-  pause: 'pause',
-  resume: 'resume',
-  step: 'step',
-  speed: 'speed',
 };
 const verb = (cmd: Command): string => VERBS[cmd.type];

@@ -1,3 +1,4 @@
+import { ByteOp } from './bytework.ts';
 import type { GuestConfig } from './config.ts';
 import { COST } from './costs.ts';
 import type { FramePool } from './framepool.ts';
@@ -28,8 +29,11 @@ export const Sample = { None: 0, Armed: 1, Read: 2, Written: 3 } as const;
  * copy-on-write, and (through the host) allocation under memory pressure.
  */
 export interface FaultHandler {
-  /** Makes `gpn` readable (write=false) or private and writable (write=true); returns its frame. */
-  fault(guest: Guest, gpn: number, write: boolean): number;
+  /**
+   * Makes `gpn` readable (write=false) or private and writable (write=true); returns its frame. With
+   * `whole` the caller overwrites all 4 KiB at once, so a new frame need not be cleared or copied into.
+   */
+  fault(guest: Guest, gpn: number, write: boolean, whole: boolean): number;
   /** Copies the page's current contents into `into` without changing where it is (for dumps and checks). */
   peek(guest: Guest, gpn: number, into: Uint8Array): void;
 }
@@ -41,6 +45,17 @@ export interface GuestStats {
   zips: number;
   unzips: number;
   doublePaging: number;
+}
+
+/**
+ * Told when a page becomes private (is mapped to a frame of its own) and when it stops being private:
+ * how a victim policy keeps its own index of a guest's private pages without scanning the pmap.
+ */
+export interface PrivateWatcher {
+  mapped(gpn: number): void;
+  unmapped(gpn: number): void;
+  /** The pmap grew or shrank to `n` pages (pages beyond a shrink were unmapped first). */
+  resized(n: number): void;
 }
 
 /** Shared pages' cost (frames), zero pages, and pages saved (mapped minus charged). */
@@ -67,13 +82,13 @@ export class Guest {
   pmapState: Uint8Array;
   pmapLoc: Int32Array;
   sample: Uint8Array;
-  /** Per page: bit 0 referenced since the last tick, bit 1 written since it was mapped (for victim choice). */
+  /**
+   * Per page: bit 0 referenced since the last tick, bit 1 written since it was mapped (as a page table's
+   * accessed and dirty bits). Victim policies keep whatever else they need themselves (victims.ts).
+   */
   accessed: Uint8Array;
-  /** Order in which pages were mapped (FIFO victims) and the last tick each was used (LRU, aging). */
-  mappedAt: Float64Array;
-  lastUse: Uint32Array;
-  age: Uint8Array;
-  private mapSeq = 0;
+  /** The victim policy's index of private pages, if it keeps one. */
+  watcher: PrivateWatcher | null = null;
   /** Pages counted per pmap state, kept in step with every change. */
   readonly stateCount = new Float64Array(PAGE_STATES);
   /** Simulated seconds of memory stalls charged to the op now running. */
@@ -92,6 +107,8 @@ export class Guest {
   guestPaging = false;
   /** Why the guest was stopped by a host fault (a swap file it cannot read); null while it runs. */
   faulted: string | null = null;
+  /** The host's byte-work counters (accesses are counted here). */
+  private readonly work: Float64Array;
 
   constructor(
     readonly gid: number,
@@ -103,10 +120,8 @@ export class Guest {
     this.pmapLoc = new Int32Array(config.memszPages).fill(-1);
     this.sample = new Uint8Array(config.memszPages);
     this.accessed = new Uint8Array(config.memszPages);
-    this.mappedAt = new Float64Array(config.memszPages);
-    this.lastUse = new Uint32Array(config.memszPages);
-    this.age = new Uint8Array(config.memszPages);
     this.stateCount[PageState.Untouched] = config.memszPages;
+    this.work = pool.work.pages;
   }
 
   /** Frames charged for shared pages: each shared frame split between the pages mapping it. */
@@ -123,6 +138,7 @@ export class Guest {
    * frame is a hit; anything else is a fault the host handles (first touch, COW, swap-in, ...).
    */
   touch(gpn: number, write: boolean): number {
+    this.work[ByteOp.access]++;
     const s = this.sample[gpn];
     if (s !== Sample.None && s !== Sample.Written) this.sample[gpn] = write ? Sample.Written : Sample.Read;
     this.accessed[gpn] |= write ? 3 : 1;
@@ -130,7 +146,24 @@ export class Guest {
       this.stall += COST.frameHit;
       return this.pmapLoc[gpn];
     }
-    return this.faults.fault(this, gpn, write);
+    return this.faults.fault(this, gpn, write, false);
+  }
+
+  /**
+   * The frame behind `gpn` for a write of all its 4 KiB (a page filled, read in from a disk, zeroed):
+   * as touch(gpn, true) in every count and cost, but a frame the host hands out for it is not cleared
+   * first and a shared page is not copied, since nothing of it would be seen.
+   */
+  touchWhole(gpn: number): number {
+    this.work[ByteOp.access]++;
+    const s = this.sample[gpn];
+    if (s !== Sample.None && s !== Sample.Written) this.sample[gpn] = Sample.Written;
+    this.accessed[gpn] |= 3;
+    if (this.pmapState[gpn] === PageState.Private) {
+      this.stall += COST.frameHit;
+      return this.pmapLoc[gpn];
+    }
+    return this.faults.fault(this, gpn, true, true);
   }
 
   peek(gpn: number, into: Uint8Array): void {
@@ -139,7 +172,9 @@ export class Guest {
 
   /** Records that `gpn` now lives in `state` at `loc` (a frame, a cache slot or a swap slot). */
   setPage(gpn: number, state: PageState, loc: number): void {
-    this.stateCount[this.pmapState[gpn]]--;
+    const old = this.pmapState[gpn];
+    if (old === PageState.Private && state !== PageState.Private) this.watcher?.unmapped(gpn);
+    this.stateCount[old]--;
     this.stateCount[state]++;
     this.pmapState[gpn] = state;
     this.pmapLoc[gpn] = loc;
@@ -149,9 +184,10 @@ export class Guest {
   mapPrivate(gpn: number, frame: number): void {
     this.pool.owner[frame] = this.gid;
     this.pool.ownerPage[frame] = gpn;
-    this.mappedAt[gpn] = ++this.mapSeq;
     this.accessed[gpn] = 1;
+    const was = this.pmapState[gpn];
     this.setPage(gpn, PageState.Private, frame);
+    if (was !== PageState.Private) this.watcher?.mapped(gpn);
   }
 
   /** Grows the pmap (memory hot-add); new pages are untouched. */
@@ -160,12 +196,14 @@ export class Guest {
     this.resizeArrays(memszPages);
     this.pmapLoc.fill(-1, old);
     this.stateCount[PageState.Untouched] += memszPages - old;
+    this.watcher?.resized(memszPages);
   }
 
   /** Drops pages from `memszPages` up (memory hot-remove); the caller has freed what was behind them. */
   shrink(memszPages: number): void {
     for (let gpn = memszPages; gpn < this.pmapState.length; gpn++) this.stateCount[this.pmapState[gpn]]--;
     this.resizeArrays(memszPages);
+    this.watcher?.resized(memszPages);
   }
 
   private resizeArrays(n: number): void {
@@ -173,14 +211,11 @@ export class Guest {
     this.pmapLoc = resized(this.pmapLoc, n);
     this.sample = resized(this.sample, n);
     this.accessed = resized(this.accessed, n);
-    this.mappedAt = resized(this.mappedAt, n);
-    this.lastUse = resized(this.lastUse, n);
-    this.age = resized(this.age, n);
   }
 }
 
 /** A copy of a typed array at a new length: truncated, or zero-extended. */
-function resized<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T, n: number): T {
+export function resized<T extends Uint8Array | Int32Array | Uint32Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a.subarray(0, Math.min(n, a.length)));
   return b;

@@ -1,3 +1,4 @@
+import { ByteOp } from './bytework.ts';
 import type { OsType } from './config.ts';
 import { type ContentKind, fillPage } from './content.ts';
 import { COST } from './costs.ts';
@@ -6,6 +7,7 @@ import type { Guest } from './guest.ts';
 import { Process, slotOf, swapEntry, UNMAPPED } from './process.ts';
 import type { PoolRef } from './reclaim/tmem.ts';
 import { SlotAllocator, type SwapStore } from './store/swapstore.ts';
+import { WriteBehind } from './store/writebehind.ts';
 
 /** What the guest OS uses a guest physical page for. The hypervisor cannot see this. */
 export const GpnUse = {
@@ -99,14 +101,24 @@ export class GuestOS {
     writebacks: 0,
     cacheDrops: 0,
   };
+  /** The host's byte-work counters. */
+  private readonly work: Float64Array;
+  /** This guest's private tmem pool, and the shared pools of its cluster file systems (made once). */
+  private readonly privatePool: PoolRef;
+  private readonly sharedPools = new Map<number, PoolRef>();
+  /** The swap device and the disk, written in batches (see WriteBehind). */
+  private readonly swap: WriteBehind;
+  private readonly disk: WriteBehind;
 
   constructor(
     private readonly vm: Guest,
     private readonly pool: FramePool,
-    private readonly swap: SwapStore,
-    private readonly disk: SwapStore,
+    swap: SwapStore,
+    disk: SwapStore,
     readonly verify: boolean,
   ) {
+    this.swap = new WriteBehind(swap, pool.work.pages, 'swap');
+    this.disk = new WriteBehind(disk, pool.work.pages, 'disk');
     const n = vm.config.memszPages;
     this.use = new Uint8Array(n);
     this.who = new Int32Array(n).fill(-1);
@@ -119,6 +131,8 @@ export class GuestOS {
     this.swapSlots = new SlotAllocator(vm.config.guestSwapPages);
     this.frontswapped = new Uint8Array(vm.config.guestSwapPages);
     this.kernelPages = kernelPagesFor(n);
+    this.work = pool.work.pages;
+    this.privatePool = { kind: 'private', gid: vm.gid };
   }
 
   /** Power-on: the kernel loads its text and data (identical across guests of one OS and size). */
@@ -127,7 +141,8 @@ export class GuestOS {
     for (let i = 0; i < this.kernelPages; i++) {
       const gpn = this.takeFree();
       this.setUse(gpn, GpnUse.Kernel, -1, i);
-      fillPage(this.frameBytes(gpn, true), 'os', seed, i);
+      fillPage(this.pool.bytes(this.vm.touchWhole(gpn)), 'os', seed, i);
+      this.work[ByteOp.copy]++;
     }
   }
 
@@ -182,22 +197,22 @@ export class GuestOS {
 
   /** Reads a whole process page; returns a view of the frame that holds it (valid until the next access). */
   read(p: Process, vpage: number): Uint8Array {
-    const bytes = this.pool.bytes(this.procFrame(p, vpage, false));
+    const bytes = this.pool.bytes(this.procFrame(p, vpage, false, false));
     p.verify(vpage, bytes);
     return bytes;
   }
 
   /** Writes `data` at `offset` of a process page. */
   write(p: Process, vpage: number, offset: number, data: Uint8Array): void {
-    const frame = this.procFrame(p, vpage, true);
-    this.pool.bytes(frame).set(data, offset);
+    this.pool.write(this.procFrame(p, vpage, true, false), offset, data);
     p.recordWrite(vpage, offset, data);
   }
 
   /** Fills a whole process page with generated content (a program initialising its memory). */
   fill(p: Process, vpage: number, kind: ContentKind, seed: number): void {
-    const bytes = this.pool.bytes(this.procFrame(p, vpage, true));
+    const bytes = this.pool.bytes(this.procFrame(p, vpage, true, true));
     fillPage(bytes, kind, seed, vpage);
+    this.work[ByteOp.copy]++;
     p.recordWrite(vpage, 0, bytes);
   }
 
@@ -209,8 +224,9 @@ export class GuestOS {
     const e = p.pte[vpage];
     if (e >= 0) this.vm.peek(e, into);
     else if (e === UNMAPPED) into.fill(0);
-    else if (!this.frontswapped[slotOf(e)]) this.swap.read(slotOf(e), into);
-    else this.tmem!.peekPersistent(slotOf(e), into);
+    else if (!this.frontswapped[slotOf(e)]) {
+      this.swap.read(slotOf(e), into);
+    } else this.tmem!.peekPersistent(slotOf(e), into);
   }
 
   /** Whether the process has ever touched the page (resident or in guest swap). */
@@ -218,21 +234,26 @@ export class GuestOS {
     return p.pte[vpage] !== UNMAPPED;
   }
 
-  /** The frame behind a process page, faulting it in from nothing or from guest swap as needed. */
-  private procFrame(p: Process, vpage: number, write: boolean): number {
+  /**
+   * The frame behind a process page, faulting it in from nothing or from guest swap as needed. With
+   * `whole` the caller overwrites the whole page, so a new page is not zeroed first.
+   */
+  private procFrame(p: Process, vpage: number, write: boolean, whole: boolean): number {
     const e = p.pte[vpage];
     if (e >= 0) {
       this.referenced[e] = 1;
-      return this.vm.touch(e, write);
+      return whole ? this.vm.touchWhole(e) : this.vm.touch(e, write);
     }
     const gpn = this.takeFree();
-    const bytes = this.claim(gpn);
+    const frame = this.claim(gpn);
     this.setUse(gpn, GpnUse.Anon, p.pid, vpage);
     p.pte[vpage] = gpn;
     p.resident++;
     if (e === UNMAPPED) {
-      bytes.fill(0); // anonymous memory starts as zeros
+      // Anonymous memory starts as zeros (unless it is about to be written whole).
+      if (!whole) this.pool.zero(frame);
     } else {
+      const bytes = this.pool.bytes(frame);
       const slot = slotOf(e);
       if (this.frontswapped[slot]) {
         // A persistent get of a page that was put always succeeds.
@@ -241,19 +262,20 @@ export class GuestOS {
         this.frontswapped[slot] = 0;
       } else {
         this.swap.read(slot, bytes);
+        this.swap.discard(slot);
         this.vm.stall += COST.guestSwapIn;
       }
       this.swapSlots.give(slot);
       p.swapped--;
       this.stats.swapIns++;
     }
-    return this.vm.pmapLoc[gpn];
+    return frame;
   }
 
   /** Zeroes guest page `gpn` if it is free (what an OS does to its free memory at boot); false if in use. */
   zeroIfFree(gpn: number): boolean {
     if (gpn >= this.use.length || this.use[gpn] !== GpnUse.Free) return false;
-    this.frameBytes(gpn, true).fill(0);
+    this.pool.zero(this.vm.touchWhole(gpn));
     return true;
   }
 
@@ -277,7 +299,10 @@ export class GuestOS {
   deleteFile(file: GuestFile): void {
     for (let i = 0; i < file.pages.length; i++) {
       if (file.pages[i] >= 0) this.release(file.pages[i]);
-      if (file.disk[i] >= 0) this.diskSlots.give(file.disk[i]);
+      if (file.disk[i] >= 0) {
+        this.disk.discard(file.disk[i]);
+        this.diskSlots.give(file.disk[i]);
+      }
       if (!file.shared) this.tmem?.flush(this.poolOf(file), cacheKey(file, i), false);
     }
     this.files.delete(file.id);
@@ -290,8 +315,7 @@ export class GuestOS {
 
   /** Writes into a file page through the page cache; the page becomes dirty. */
   writeFile(file: GuestFile, fpage: number, offset: number, data: Uint8Array, sequential: boolean): void {
-    const frame = this.cacheFrame(file, fpage, true, sequential);
-    this.pool.bytes(frame).set(data, offset);
+    this.pool.write(this.cacheFrame(file, fpage, true, sequential), offset, data);
     const gpn = file.pages[fpage];
     if (this.use[gpn] === GpnUse.CacheClean) {
       this.setUse(gpn, GpnUse.CacheDirty, file.id, fpage);
@@ -309,17 +333,23 @@ export class GuestOS {
     }
     this.stats.cacheMisses++;
     const gpn = this.takeFree();
-    const bytes = this.claim(gpn);
+    const frame = this.claim(gpn);
+    const bytes = this.pool.bytes(frame);
     this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
     file.pages[fpage] = gpn;
-    if (this.tmem?.getEphemeral(this.poolOf(file), cacheKey(file, fpage), bytes)) return this.vm.pmapLoc[gpn];
-    if (file.disk[fpage] >= 0) this.disk.read(file.disk[fpage], bytes);
-    else fillPage(bytes, file.kind, file.seed, fpage);
+    if (this.tmem?.getEphemeral(this.poolOf(file), cacheKey(file, fpage), bytes)) return frame;
+    if (file.disk[fpage] >= 0) {
+      this.disk.read(file.disk[fpage], bytes);
+    } else {
+      // A block never written holds the file's generated contents.
+      fillPage(bytes, file.kind, file.seed, fpage);
+      this.work[ByteOp.copy]++;
+    }
     this.vm.stall += sequential ? COST.diskSequentialRead : COST.diskRandomRead;
-    return this.vm.pmapLoc[gpn];
+    return frame;
   }
 
-  /** Writes back up to `max` dirty page-cache pages (the flusher thread). */
+  /** Writes back up to `max` dirty page-cache pages (the flusher thread), then sends every batch waiting. */
   writeback(max: number): number {
     let done = 0;
     for (const file of this.files.values()) {
@@ -331,6 +361,8 @@ export class GuestOS {
         }
       }
     }
+    this.disk.flush();
+    this.swap.flush();
     return done;
   }
 
@@ -452,14 +484,20 @@ export class GuestOS {
 
   private freeSwapSlot(slot: number): void {
     if (this.frontswapped[slot]) {
-      this.tmem?.flush({ kind: 'private', gid: this.vm.gid }, slot, true);
+      this.tmem?.flush(this.privatePool, slot, true);
       this.frontswapped[slot] = 0;
-    }
+    } else this.swap.discard(slot);
     this.swapSlots.give(slot);
   }
 
   private poolOf(file: GuestFile): PoolRef {
-    return file.shared ? { kind: 'shared', fs: file.seed } : { kind: 'private', gid: this.vm.gid };
+    if (!file.shared) return this.privatePool;
+    let ref = this.sharedPools.get(file.seed);
+    if (!ref) {
+      ref = { kind: 'shared', fs: file.seed };
+      this.sharedPools.set(file.seed, ref);
+    }
+    return ref;
   }
 
   // ---- guest physical pages ---------------------------------------------------------------------
@@ -470,13 +508,13 @@ export class GuestOS {
   }
 
   /**
-   * The frame behind a page just taken off the free list, for writing. If the hypervisor cannot bring
-   * it back (a failed host swap read), the page goes back on the free list before the error travels on,
-   * so the guest's own state stays whole.
+   * The frame behind a page just taken off the free list, which the caller fills whole (zeros, a swap-in,
+   * a disk read). If the hypervisor cannot bring it back (a failed host swap read), the page goes back on
+   * the free list before the error travels on, so the guest's own state stays whole.
    */
-  private claim(gpn: number): Uint8Array {
+  private claim(gpn: number): number {
     try {
-      return this.frameBytes(gpn, true);
+      return this.vm.touchWhole(gpn);
     } catch (err) {
       this.pushFree(gpn);
       throw err;

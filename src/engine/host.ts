@@ -50,8 +50,6 @@ export class Host {
   /** A tick is under way (between its first slice and its end). */
   private inTick = false;
   state: FreeState;
-  paused = false;
-  speed = 1;
   readonly vmkPages: number;
   readonly reclaimer: Reclaimer;
   /** esxtop's MEM overcommit average over 1, 5 and 15 minutes, decayed like a load average. */
@@ -71,7 +69,8 @@ export class Host {
     this.rng = new Rng(options.seed);
     this.pool = new FramePool(options.config.memoryPages);
     this.vmkPages = vmkPagesFor(options.config.memoryPages);
-    for (let i = 0; i < this.vmkPages; i++) this.pool.alloc(FrameKind.Overhead);
+    // The hypervisor's own memory and the guests' overhead: no guest reads it, so it is not cleared.
+    for (let i = 0; i < this.vmkPages; i++) this.pool.allocUnzeroed(FrameKind.Overhead);
     this.storeFactory =
       options.storeFactory ??
       ((name) => {
@@ -110,7 +109,7 @@ export class Host {
   addGuest(config: GuestConfig, workloads: readonly WorkloadSpec[] = []): Machine {
     const vm = new Guest(this.nextGid++, { ...config }, this.pool, this.reclaimer);
     for (let i = 0; i < config.overheadPages; i++)
-      vm.overheadFrames.push(this.pool.alloc(FrameKind.Overhead));
+      vm.overheadFrames.push(this.pool.allocUnzeroed(FrameKind.Overhead));
     const seq = ++this.storeSeq;
     const os = new GuestOS(
       vm,

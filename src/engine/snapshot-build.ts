@@ -4,14 +4,14 @@ import { GpnUse } from './guestos.ts';
 import type { Host } from './host.ts';
 import type { Machine } from './machine.ts';
 import { consumedPages } from './reclaim/reclaimer.ts';
-import type { GuestSnapshot, HostSnapshot } from './snapshot.ts';
+import type { EngineSnapshot, GuestSnapshot, Mechanisms } from './snapshot.ts';
 import { pagesToMB, round2 } from './units.ts';
 
 const MB = (pages: number): number => round2(pagesToMB(pages));
 const EVENTS_KEPT = 50;
 
 /** Reads the host into an immutable snapshot. Nothing here changes the host. */
-export function takeSnapshot(host: Host): HostSnapshot {
+export function takeSnapshot(host: Host): EngineSnapshot {
   const pool = host.pool;
   const k = pool.kindCount;
   const th = host.config.thresholds;
@@ -20,14 +20,13 @@ export function takeSnapshot(host: Host): HostSnapshot {
   const sum = (f: (g: GuestSnapshot) => number | null): number =>
     round2(guests.reduce((a, g) => a + (f(g) ?? 0), 0));
   const sharedPages = host.machines.reduce((a, m) => a + m.vm.stateCount[PageState.Shared], 0);
-  const snapshot: HostSnapshot = {
+  const snapshot: EngineSnapshot = {
     t: host.t,
     tick: host.tickNo,
     seed: host.seed,
     personality: host.personality.name,
     screen: host.personality.screen,
-    paused: host.paused,
-    speed: host.speed,
+    mechanisms: mechanisms(host),
     host: {
       state: host.state,
       thresholdsMB: { high: pct(th.high), soft: pct(th.soft), hard: pct(th.hard), low: pct(th.low) },
@@ -81,7 +80,7 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
     name: c.name,
     os: c.os,
     vcpus: c.vcpus,
-    state: vm.faulted ? 'faulted' : host.paused ? 'paused' : m.blocked ? 'blocked' : 'running',
+    state: vm.faulted ? 'faulted' : m.blocked ? 'blocked' : 'running',
     fault: vm.faulted,
     MEMSZ: MB(c.memszPages),
     GRANT: MB(granted),
@@ -157,13 +156,7 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
 }
 
 /** Which mechanisms the host's personality has: a counter for one it lacks is null (shown n/a). */
-function mechanisms(host: Host): {
-  balloon: boolean;
-  swap: boolean;
-  zip: boolean;
-  sharing: boolean;
-  tmem: boolean;
-} {
+function mechanisms(host: Host): Mechanisms {
   const c = host.reclaimer.config;
   return {
     balloon: c.balloon,

@@ -12,12 +12,36 @@ export interface HostSnapshot {
   readonly personality: string;
   /** The screen this personality's operators know: xentop for the Xen personalities, esxtop otherwise. */
   readonly screen: 'esxtop' | 'xentop';
-  readonly paused: boolean;
-  readonly speed: number;
+  /** The session's clock (the engine has none): what the header shows of it. */
+  readonly clock: ClockState;
+  /** While the preset's guests are being powered on, how many are on of how many; null once all are. */
+  readonly powerOn: { readonly done: number; readonly of: number } | null;
+  /** Which mechanisms the personality has: a screen shows n/a (or nothing) for one it lacks. */
+  readonly mechanisms: Mechanisms;
   readonly host: HostCounters;
   readonly guests: readonly GuestSnapshot[];
   /** The newest events, oldest first. */
   readonly events: readonly EngineEvent[];
+}
+
+/** What the engine alone says of a tick: a snapshot without the session's clock. */
+export type EngineSnapshot = Omit<HostSnapshot, 'clock' | 'powerOn'>;
+
+/** JSON-safe data (no Infinity): snapshots cross worker threads and sockets. */
+export interface ClockState {
+  readonly paused: boolean;
+  /** Simulated seconds per wall second asked for, or as fast as the engine goes. */
+  readonly speed: number | 'max';
+  /** Simulated seconds per wall second measured over the last few wall seconds; null while paused or not yet measured. */
+  readonly achieved: number | null;
+}
+
+export interface Mechanisms {
+  readonly sharing: boolean;
+  readonly balloon: boolean;
+  readonly zip: boolean;
+  readonly swap: boolean;
+  readonly tmem: boolean;
 }
 
 export type FreeState = 'high' | 'soft' | 'hard' | 'low';
@@ -87,7 +111,11 @@ export interface GuestSnapshot {
   readonly name: string;
   readonly os: string;
   readonly vcpus: number;
-  /** faulted: stopped by a host fault it cannot get past (a failed swap read); `fault` says why. */
+  /**
+   * faulted: stopped by a host fault it cannot get past (a failed swap read); `fault` says why. The
+   * engine never says paused: views that show domain states (xentop) mark guests paused while the
+   * session's clock is.
+   */
   readonly state: 'running' | 'blocked' | 'paused' | 'faulted';
   readonly fault: string | null;
   readonly MEMSZ: number;

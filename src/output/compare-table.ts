@@ -18,14 +18,15 @@ export function compareTable(results: readonly PersonalityOutcome[], seconds: nu
   ];
   const names = results.find((r) => !r.error)?.guests.map((g) => g.name) ?? [];
   for (const r of results) if (r.error) lines.push(`${r.personality}: cannot run this preset: ${r.error}`);
-  const cell = (v: number | null): string => (v === null ? 'n/a' : String(v));
+  // One format a column: MB with two decimals as esxtop prints them, throughput in whole operations.
+  const cell = (v: number | null, i: number): string => (v === null ? 'n/a' : v.toFixed(i === 0 ? 0 : 2));
   for (const name of names) {
     lines.push('', name, COLUMNS.map((c, i) => (i === 0 ? c.padEnd(12) : c.padStart(10))).join(''));
     for (const r of results) {
       const g = r.guests.find((x) => x.name === name);
       if (!g) continue;
-      const row = [g.thru, g.shared, g.ballooned, g.compressed, g.swapped, g.tmem, g.swapIoMB].map((v) =>
-        cell(v).padStart(10),
+      const row = [g.thru, g.shared, g.ballooned, g.compressed, g.swapped, g.tmem, g.swapIoMB].map((v, i) =>
+        cell(v, i).padStart(10),
       );
       lines.push(r.personality.padEnd(12) + row.join(''));
     }
@@ -36,9 +37,12 @@ export function compareTable(results: readonly PersonalityOutcome[], seconds: nu
     `${'personality'.padEnd(12)}${['high', 'soft', 'hard', 'low'].map((s) => s.padStart(10)).join('')}`,
   );
   for (const r of results) {
+    const states = r.states;
     lines.push(
       r.personality.padEnd(12) +
-        (['high', 'soft', 'hard', 'low'] as const).map((s) => String(r.states[s]).padStart(10)).join(''),
+        (['high', 'soft', 'hard', 'low'] as const)
+          .map((s) => (states === null ? 'n/a' : states[s].toFixed(0)).padStart(10))
+          .join(''),
     );
   }
   return `${lines.join('\n')}\n`;

@@ -8,8 +8,8 @@
  * CPU(%) is over the time since the previous sample, as xentop computes it, and 0.0 on the first.
  */
 import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
-import { plain } from '../ui/render/text.ts';
-import { DEFAULT_XEN_LAYOUT, type XenLayout, xentopTable } from '../ui/render/xentop.ts';
+import { plain } from '../render/text.ts';
+import { DEFAULT_XEN_LAYOUT, type XenLayout, xentopTable } from '../render/xentop.ts';
 
 /** Each guest's CPU % over the interval since `previous` (0 without one, or for a guest new since). */
 function overInterval(s: HostSnapshot, previous: HostSnapshot | undefined): GuestSnapshot[] {
@@ -28,7 +28,12 @@ export function xentopBatchSample(
   previous: HostSnapshot | undefined,
   layout: XenLayout = { ...DEFAULT_XEN_LAYOUT, tmem: true },
 ): string {
-  const snap: HostSnapshot = { ...s, guests: overInterval(s, previous) };
+  // Batch runs in simulated time: a clock paused by the timeline pauses no domain here.
+  const snap: HostSnapshot = {
+    ...s,
+    guests: overInterval(s, previous),
+    clock: { ...s.clock, paused: false },
+  };
   const lines = xentopTable(snap, layout, {
     width: 0,
     height: Number.POSITIVE_INFINITY,

@@ -4,7 +4,7 @@
  */
 import { defaultOverheadPages, type GuestConfig, type OsType, type WorkloadSpec } from '../engine/config.ts';
 import { workloadSpec } from '../engine/workloads/defaults.ts';
-import { loadTrace, TraceFormatError } from '../engine/workloads/tracefile.ts';
+import { checkTrace, TraceFormatError } from '../engine/workloads/tracefile.ts';
 import { formatSize, resolveShareLevel, type ShareLevel } from './quantities.ts';
 
 /** A problem with one field; the caller names the field its own way (`reservation=` or `guests[0].reservation`). */
@@ -110,7 +110,7 @@ export function buildWorkload(
  */
 export function traceFileProblem(file: string): string | undefined {
   try {
-    loadTrace(file);
+    checkTrace(file);
     return undefined;
   } catch (err) {
     if (err instanceof TraceFormatError) return err.message;

@@ -18,11 +18,24 @@ import { hint } from './suggest.ts';
 
 export { resolveShareLevel } from './quantities.ts';
 
+/** The clock's commands: the session's, not the engine's (it knows no wall clock). */
+export type ClockCommand =
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step'; ticks: number }
+  | { type: 'speed'; speed: number | 'max' };
+
 /**
- * A command, or a share level the caller turns into `setShares` with `resolveShareLevel` once it knows the
- * guest's memsz (levels are shares per MB, and the text alone does not say how many MB).
+ * A command, a clock command, or a share level the caller turns into `setShares` with `resolveShareLevel`
+ * once it knows the guest's memsz (levels are shares per MB, and the text alone does not say how many MB).
  */
-export type ParsedCommand = Command | { type: 'setShareLevel'; guest: string; level: ShareLevel };
+export type ParsedCommand =
+  | Command
+  | ClockCommand
+  | { type: 'setShareLevel'; guest: string; level: ShareLevel };
+
+export const isClockCommand = (c: ParsedCommand): c is ClockCommand =>
+  c.type === 'pause' || c.type === 'resume' || c.type === 'step' || c.type === 'speed';
 
 export type CommandParse = { ok: true; command: ParsedCommand } | { ok: false; error: string };
 
@@ -90,8 +103,8 @@ const yesNo = (text: string): boolean => {
   throw new ArgumentError(`"${text}" is not yes or no`);
 };
 
-const parseSpeed = (text: string): number => {
-  if (text === 'max') return Number.POSITIVE_INFINITY;
+const parseSpeed = (text: string): number | 'max' => {
+  if (text === 'max') return 'max';
   const n = Number(text);
   if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text) || n <= 0) {
     throw new ArgumentError(`"${text}" is not a number above 0 or max`);
@@ -264,7 +277,7 @@ const COMMANDS: CommandSpec[] = [
     summary: 'run X simulated seconds per real second, or as fast as possible',
     args: ['X|max'],
     options: [],
-    build: ([x]) => ({ type: 'speed', factor: parseSpeed(x) }),
+    build: ([x]) => ({ type: 'speed', speed: parseSpeed(x) }),
   },
 ];
 

@@ -7,9 +7,9 @@ import { dirname } from 'node:path';
 import { defaultHostConfig, type HostConfig } from '../engine/config.ts';
 import { guestNames, type PresetGuest, readGuests } from './preset-guests.ts';
 import { check, type HostFields, HostSchema, RootSchema } from './preset-schema.ts';
-import { type Finding, formatPath, PresetError, type Problem } from './problems.ts';
+import { type Finding, formatPath, type PathStep, PresetError, type Problem } from './problems.ts';
 import { readTimeline, type TimelineEntry } from './timeline.ts';
-import { PRESET, readMapping, type YamlSource } from './yaml-source.ts';
+import { isMapping, PRESET, readMapping, type YamlSource } from './yaml-source.ts';
 
 export type { PresetGuest } from './preset-guests.ts';
 export { PresetError, type Problem } from './problems.ts';
@@ -44,6 +44,23 @@ export function loadPreset(path: string): Preset {
 /** Parses preset text; `file` names it in messages and is where relative trace files are found. */
 export function parsePreset(text: string, file: string): Preset {
   const { data, locate } = readMapping(text, file, PRESET, 'host, guests and timeline');
+  return presetFromData(data, { file, locate, description: leadingComment(text) });
+}
+
+export interface PresetPlace {
+  /** The file the preset is in; relative trace files are found beside it. */
+  file: string;
+  locate: YamlSource['locate'];
+  description: string;
+  /** Where the preset's map is in the file: [] for a preset file, ['preset'] inside a lesson. */
+  prefix?: PathStep[];
+}
+
+/** A preset from its map as read from YAML (a preset file, or a preset written inside a lesson). */
+export function presetFromData(data: Record<string, unknown>, place: PresetPlace): Preset {
+  const { file } = place;
+  const prefix = place.prefix ?? [];
+  const locate: YamlSource['locate'] = (path, at) => place.locate([...prefix, ...path], at);
   const findings: Finding[] = [];
   const root = check(RootSchema, data, [], findings);
   const hostFields = check(HostSchema, data.host, ['host'], findings);
@@ -64,16 +81,18 @@ export function parsePreset(text: string, file: string): Preset {
   // root and host are only undefined when findings say why; the test is for the type checker.
   if (findings.length > 0 || root === undefined || host === undefined) {
     throw new PresetError(
-      findings.map((f) => toProblem(f, file, locate)).sort((a, b) => a.line - b.line || a.col - b.col),
+      findings
+        .map((f) => toProblem({ ...f, path: [...prefix, ...f.path] }, file, place.locate))
+        .sort((a, b) => a.line - b.line || a.col - b.col),
     );
   }
   return {
     file,
-    description: leadingComment(text),
+    description: place.description,
     seed: root.seed ?? 1,
     personality: root.personality ?? 'esx',
     host,
-    hostSettings: Object.keys(data.host as object),
+    hostSettings: isMapping(data.host) ? Object.keys(data.host) : [],
     guests,
     timeline,
   };

@@ -12,9 +12,11 @@ export interface Keystroke {
   readonly name: string;
   /** What the terminal sends. */
   readonly bytes: string;
+  /** The key as the dashboard's key table names it (`enter`, `ctrl+l`, `x`): for driving it without a terminal. */
+  readonly key: string;
 }
 
-/** Named keys (any case) and their bytes; a single character is itself. */
+/** Named keys (any case): their bytes and their name in the key table; a single character is itself. */
 const NAMED: Record<string, string> = {
   Enter: '\r',
   Esc: '\x1b',
@@ -30,6 +32,12 @@ const NAMED: Record<string, string> = {
   End: '\x1b[F',
   PgUp: '\x1b[5~',
   PgDn: '\x1b[6~',
+};
+const TABLE_NAME: Record<string, string> = {
+  Esc: 'escape',
+  'S-Tab': 'shift+tab',
+  PgUp: 'pageup',
+  PgDn: 'pagedown',
 };
 
 /** Other spellings people write for the same keys. */
@@ -47,14 +55,18 @@ const CTRL = /^(?:C|Ctrl)-([a-z])$/i;
 export function keystroke(name: string): Keystroke | string {
   if ([...name].length === 1) {
     return name >= ' ' && name !== '\x7f'
-      ? { name, bytes: name }
+      ? { name, bytes: name, key: name === ' ' ? 'space' : name }
       : `"${escaped(name)}" is not a printable key`;
   }
   const ctrl = CTRL.exec(name);
-  if (ctrl) return { name, bytes: String.fromCharCode(ctrl[1].toLowerCase().charCodeAt(0) - 96) };
+  if (ctrl) {
+    const letter = ctrl[1].toLowerCase();
+    return { name, bytes: String.fromCharCode(letter.charCodeAt(0) - 96), key: `ctrl+${letter}` };
+  }
   const lower = name.toLowerCase();
   const canonical = Object.keys(NAMED).find((k) => k.toLowerCase() === lower) ?? ALIASES[lower];
-  if (canonical !== undefined) return { name, bytes: NAMED[canonical] };
+  if (canonical !== undefined)
+    return { name, bytes: NAMED[canonical], key: TABLE_NAME[canonical] ?? canonical.toLowerCase() };
   const near = closest(name, [...Object.keys(NAMED), ...Object.keys(ALIASES)]);
   if (near !== undefined) return `unknown key "${name}" (did you mean "${ALIASES[near] ?? near}"?)`;
   return (
@@ -90,7 +102,7 @@ export function parseTyped(text: string): TextParse<Keystroke[]> {
         error: `type: "${escaped(ch)}" is not printable; name such keys with keys (Enter, Tab, C-u)`,
       };
     }
-    keys.push({ name: ch === ' ' ? 'Space' : ch, bytes: ch });
+    keys.push(ch === ' ' ? { name: 'Space', bytes: ch, key: 'space' } : { name: ch, bytes: ch, key: ch });
   }
   return { ok: true, value: keys };
 }

@@ -133,6 +133,8 @@ export interface TimedCommand {
   text: string;
   command: ParsedCommand;
   path?: PathStep[];
+  /** When it runs, in messages (default `at 30s`). */
+  when?: string;
 }
 
 /**
@@ -146,20 +148,20 @@ export function checkGuests(
   findings: Finding[],
 ): void {
   const names = new Set(guests);
-  for (const { at, text, command, path } of sorted) {
+  for (const { at, text, command, path, when = `at ${at}s` } of sorted) {
     const fail = (message: string): void => {
       if (path) findings.push({ path, message: `${text.trim().split(/\s+/)[0]}: ${message}` });
     };
     if (command.type === 'addGuest') {
       const name = command.guest.name;
-      if (names.has(name)) fail(`guest "${name}" already exists at ${at}s`);
+      if (names.has(name)) fail(`guest "${name}" already exists ${when}`);
       const fit = hostMemoryPages === undefined ? undefined : hostFitProblem(command.guest, hostMemoryPages);
       if (fit !== undefined) fail(`memsz: ${fit}`);
       names.add(name);
     } else if ('guest' in command) {
       if (!names.has(command.guest)) {
         const others = names.size === 0 ? 'there are none' : hint(command.guest, [...names]);
-        fail(`no guest "${command.guest}" at ${at}s (${others})`);
+        fail(`no guest "${command.guest}" ${when} (${others})`);
       }
       if (command.type === 'removeGuest') names.delete(command.guest);
     }

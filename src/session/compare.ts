@@ -18,8 +18,8 @@ export interface GuestOutcome {
 export interface PersonalityOutcome {
   personality: string;
   guests: GuestOutcome[];
-  /** Seconds spent in each free state. */
-  states: Record<FreeState, number>;
+  /** Seconds spent in each free state; null when the preset could not run. */
+  states: Record<FreeState, number> | null;
   warnings: string[];
   /** Why the preset could not run under this personality (a guest it cannot power on). */
   error?: string;
@@ -43,9 +43,8 @@ export function comparePersonalities(
     try {
       session = new Session(preset, { personality, ...(seed === undefined ? {} : { seed }) });
     } catch (err) {
-      const states = { high: 0, soft: 0, hard: 0, low: 0 };
       onProgress?.(before + seconds);
-      return { personality, guests: [], states, warnings: [], error: (err as Error).message };
+      return { personality, guests: [], states: null, warnings: [], error: (err as Error).message };
     }
     try {
       const samples: HostSnapshot[] = [];

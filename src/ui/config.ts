@@ -6,8 +6,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_ESX_LAYOUT, ESX_COLUMNS, ESX_GROUPS, type EsxLayout } from './render/esxtop.ts';
-import { DEFAULT_XEN_LAYOUT, XEN_FIELDS, type XenLayout } from './render/xentop.ts';
+import { DEFAULT_ESX_LAYOUT, ESX_COLUMNS, ESX_GROUPS, type EsxLayout } from '../render/esxtop.ts';
+import { DEFAULT_XEN_LAYOUT, XEN_FIELDS, type XenLayout } from '../render/xentop.ts';
 
 export interface SavedLayout {
   readonly delay: number;

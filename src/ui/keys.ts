@@ -2,19 +2,25 @@
  * Every key the dashboard answers, in one table: the key handler looks keys up here and nowhere else,
  * and the help overlay is generated from it. A key means one thing in one context; screen contexts are
  * searched before `global`, overlays (help, prompts, forms, menus) alone, and `always` first of all.
- * Tests check that no key is bound twice where it could be reached twice.
+ * Tests check that no key is bound twice where it could be reached twice, and walk the table to press
+ * every key a screen lists on that screen.
+ *
+ * A new screen (a lesson pane, say) is: its name in SCREENS, its title in CONTEXT_TITLE, its bindings
+ * here (and a key in `global` that opens it, with its action), its body in frame.ts's SCREEN_BODY; the
+ * compiler asks for each of these once the name is in SCREENS, and it gets every screen's keys and the
+ * help without more.
  */
 import type { Key } from 'ink';
+
+/** The dashboard's screens: one context each in the key table (a new screen is added here). */
+export const SCREENS = ['esxtop', 'xentop', 'host', 'events', 'detail', 'compare'] as const;
+export type Screen = (typeof SCREENS)[number];
+export const isScreen = (c: string): c is Screen => (SCREENS as readonly string[]).includes(c);
 
 export type Context =
   | 'always'
   | 'global'
-  | 'esxtop'
-  | 'xentop'
-  | 'host'
-  | 'events'
-  | 'detail'
-  | 'compare'
+  | Screen
   | 'help'
   | 'fields'
   | 'order'
@@ -36,6 +42,7 @@ export type Action =
   | 'back'
   | 'help'
   | 'command'
+  | 'freshLine'
   | 'pause'
   | 'step'
   | 'speedUp'
@@ -248,6 +255,8 @@ export const KEYS: readonly Binding[] = [
   { context: 'help', keys: ['down'], action: 'down', help: 'scroll down' },
   { context: 'help', keys: ['pageup'], action: 'pageUp', help: 'a page up' },
   { context: 'help', keys: ['pagedown'], action: 'pageDown', help: 'a page down' },
+  { context: 'help', keys: ['home'], action: 'first', help: 'to the top' },
+  { context: 'help', keys: ['end'], action: 'last', help: 'to the bottom' },
 
   { context: 'fields', keys: ['A-Z', 'a-z'], action: 'toggleField', help: 'show or hide that field group' },
   { context: 'fields', keys: ['escape', 'enter', 'space'], action: 'close', help: 'done' },
@@ -262,6 +271,12 @@ export const KEYS: readonly Binding[] = [
 
   { context: 'command', keys: ['enter'], action: 'submit', help: 'run the command' },
   { context: 'command', keys: ['escape'], action: 'cancel', help: 'close the command line' },
+  {
+    context: 'command',
+    keys: [':'],
+    action: 'freshLine',
+    help: 'start a fresh line (a refused one stays in the history: Up)',
+  },
   {
     context: 'command',
     keys: ['tab'],
@@ -308,12 +323,15 @@ export interface KeyEvent {
   readonly text?: string;
 }
 
-/** Which contexts a key is looked up in, in order. */
+/**
+ * Which contexts a key is looked up in, in order: a screen's own keys, then every screen's; an overlay's
+ * alone. Every screen of the dashboard is a screen context here (see state.ts), so a new screen gets the
+ * keys every screen has without a list to forget.
+ */
 export function lookupOrder(context: Context): Context[] {
-  const screens: Context[] = ['esxtop', 'xentop', 'host', 'events', 'detail'];
   if (context === 'always') return ['always'];
   if (context === 'global') return ['always', 'global'];
-  return screens.includes(context) ? ['always', context, 'global'] : ['always', context];
+  return isScreen(context) ? ['always', context, 'global'] : ['always', context];
 }
 
 function matches(binding: KeyName, ev: KeyEvent): boolean {
@@ -381,23 +399,24 @@ export function decodeInput(input: string, key: Key): KeyEvent[] {
   return out;
 }
 
+/** Each context's title in the help, in the order the help shows them. */
 const CONTEXT_TITLE: Record<Context, string> = {
-  always: 'Anywhere',
   global: 'Every screen',
   esxtop: 'esxtop memory screen (m)',
   xentop: 'xentop screen (x): letters in either case, as in xentop',
+  detail: 'Guest detail (Enter)',
   host: 'Host pane (g)',
   events: 'Event log (l)',
-  detail: 'Guest detail (Enter)',
   compare: 'Compare mode (c, with memvisor compare)',
-  help: 'Help',
-  fields: 'Field chooser (f)',
-  order: 'Field order (o)',
-  prompt: 'Prompts (delay, size)',
   command: 'Command line (:)',
   form: 'Forms (add, edit, start workload)',
   menu: 'Menus (workloads)',
+  prompt: 'Prompts (delay, size)',
+  fields: 'Field chooser (f)',
+  order: 'Field order (o)',
   confirm: 'Confirmations',
+  help: 'Help',
+  always: 'Anywhere',
 };
 
 const KEY_LABEL: Record<string, string> = {
@@ -429,25 +448,7 @@ export interface HelpSection {
 
 /** The help overlay's content, straight from the table. */
 export function helpSections(): HelpSection[] {
-  const order: Context[] = [
-    'global',
-    'esxtop',
-    'xentop',
-    'detail',
-    'host',
-    'events',
-    'compare',
-    'command',
-    'form',
-    'menu',
-    'prompt',
-    'fields',
-    'order',
-    'confirm',
-    'help',
-    'always',
-  ];
-  return order.map((context) => ({
+  return (Object.keys(CONTEXT_TITLE) as Context[]).map((context) => ({
     title: CONTEXT_TITLE[context],
     context,
     rows: KEYS.filter((b) => b.context === context).map((b) => ({

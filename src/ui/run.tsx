@@ -7,10 +7,12 @@
  * screen writer, which rewrites only the rows that changed, inside a synchronized update so that a
  * terminal that supports it shows each frame whole. That is what keeps 64 guests at one refresh a second
  * within 5 % of a core (`npm run bench -- dashboard`); it also means the dashboard draws with CI set.
+ * The first frame is drawn before React and Ink are even loaded: the host behind the link may still be
+ * powering its guests on (time 0), and the ticks fill the screen in as they come.
  */
-import type { Session } from '../session/session.ts';
+import type { HostLink } from '../session/link.ts';
 import { configPath, loadLayout } from './config.ts';
-import { Controller, type SessionLike } from './controller.ts';
+import { Controller } from './controller.ts';
 import { ScreenWriter } from './screen-writer.ts';
 import { colorWanted, loadTheme } from './theme.ts';
 import { pidusageSampler } from './usage.ts';
@@ -19,6 +21,15 @@ export interface DashboardOptions {
   theme: string;
   color: boolean;
   screen: 'esxtop' | 'xentop' | 'compare';
+  /**
+   * Called once the dashboard answers keys: the caller starts the host's clock then, so that seconds of
+   * power-on work do not slow the loading of the dashboard itself.
+   */
+  onReady?: () => void;
+  /** Resolves with why when the host behind the link goes away (a shared host that quit): the dashboard ends. */
+  ended?: Promise<string>;
+  /** Called once with a function that writes a line into the dashboard's event log (what viewers do). */
+  notes?: (note: (kind: 'command' | 'warning', text: string) => void) => void;
 }
 
 const ENTER = '\x1b[?1049h';
@@ -26,7 +37,7 @@ const LEAVE = '\x1b[?25h\x1b[?1049l';
 const SYNC_START = '\x1b[?2026h';
 const SYNC_END = '\x1b[?2026l';
 
-export async function runDashboard(session: Session | SessionLike, options: DashboardOptions): Promise<void> {
+export async function runDashboard(link: HostLink, options: DashboardOptions): Promise<void> {
   const stdin = process.stdin;
   const stdout = process.stdout;
   if (!stdin.isTTY || !stdout.isTTY) {
@@ -36,15 +47,10 @@ export async function runDashboard(session: Session | SessionLike, options: Dash
   }
   const theme = loadTheme(options.theme, colorWanted(options.color));
   process.env.NODE_ENV ??= 'production';
-  const [{ render }, { createElement }, { App }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('./components/App.tsx'),
-  ]);
 
   const path = configPath();
   const { layout, warnings } = loadLayout(path);
-  const controller = new Controller(session, {
+  const controller = new Controller(link, {
     screen: options.screen,
     layout,
     configPath: path,
@@ -75,7 +81,9 @@ export async function runDashboard(session: Session | SessionLike, options: Dash
     process.stderr.write(`memvisor: ${(e as Error)?.stack ?? String(e)}\n`);
     process.exit(1);
   };
-  const onSignal = (): void => controller.key({ name: 'ctrl+c' });
+  const onSignal = (): void => {
+    void controller.key({ name: 'ctrl+c' });
+  };
 
   let screen = new ScreenWriter(controller.cols, controller.rows);
   const draw = (rows: readonly string[]): void => {
@@ -95,6 +103,7 @@ export async function runDashboard(session: Session | SessionLike, options: Dash
   };
 
   stdout.write(ENTER + screen.start());
+  draw(controller.frame().map((l) => theme.paint(l)));
   process.on('exit', restore);
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
@@ -104,6 +113,11 @@ export async function runDashboard(session: Session | SessionLike, options: Dash
   stdout.on('resize', onResize);
 
   try {
+    const [{ render }, { createElement }, { App }] = await Promise.all([
+      import('ink'),
+      import('react'),
+      import('./components/App.tsx'),
+    ]);
     const instance = render(createElement(App, { controller, theme, draw }), {
       exitOnCtrlC: false,
       patchConsole: true,
@@ -112,6 +126,11 @@ export async function runDashboard(session: Session | SessionLike, options: Dash
     controller.onQuit = () => instance.unmount();
     controller.onRepaint = () => redraw(controller.cols, controller.rows);
     controller.start();
+    options.notes?.((kind, text) => controller.feed.note(controller.snap.t, kind, text));
+    void options.ended?.then(() => instance.unmount());
+    // Ctrl-C while Ink was loading.
+    if (controller.quitRequested) instance.unmount();
+    else options.onReady?.();
     await instance.waitUntilExit();
   } finally {
     controller.stop();

@@ -1,10 +1,11 @@
 /** The dashboard's own state, apart from the host: which screen, overlay, selection, layouts, delay. */
-import type { FormState, MenuState } from './forms.ts';
-import type { Context } from './keys.ts';
-import type { EsxLayout } from './render/esxtop.ts';
-import type { XenLayout } from './render/xentop.ts';
 
-export type Screen = 'esxtop' | 'xentop' | 'host' | 'events' | 'detail' | 'compare';
+import type { EsxLayout } from '../render/esxtop.ts';
+import type { XenLayout } from '../render/xentop.ts';
+import type { FormState, MenuState } from './forms.ts';
+import type { Context, Screen } from './keys.ts';
+
+export type { Screen } from './keys.ts';
 export type TableScreen = 'esxtop' | 'xentop';
 
 export interface CommandLineState {
@@ -40,7 +41,7 @@ export type Overlay =
 
 export interface Message {
   readonly text: string;
-  readonly kind: 'info' | 'ok' | 'error';
+  readonly kind: 'info' | 'ok' | 'warn' | 'error';
 }
 
 export interface UiState {
@@ -61,6 +62,8 @@ export interface UiState {
   readonly message: Message | null;
   /** Event log lines scrolled back from the newest (0: follow the newest). */
   readonly eventsBack: number;
+  /** Command lines run from the `:` line, oldest first (Up recalls them). */
+  readonly commands: readonly string[];
 }
 
 /** Where keys are looked up for this state. */

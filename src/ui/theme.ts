@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Line, ROLES, type Role } from './render/text.ts';
+import { type Line, ROLES, type Role } from '../render/text.ts';
 
 export interface Style {
   fg?: string;
@@ -118,6 +118,17 @@ function colorCode(c: string, level: ColorLevel, background: boolean): string {
     }
   }
   return String(best[0] + add);
+}
+
+/** A theme colour (a name or #rrggbb) as red, green and blue, for drawing libraries that take RGB. */
+export function colorRgb(c: string): [number, number, number] | null {
+  const m = HEX.exec(c);
+  if (m) {
+    const n = Number.parseInt(m[1], 16);
+    return [n >> 16, (n >> 8) & 255, n & 255];
+  }
+  const p = NAMED_RGB.find((x) => x[0] === NAMED_CODE[c]);
+  return p ? [p[1], p[2], p[3]] : null;
 }
 
 export function sgr(style: Style, level: ColorLevel): string {

@@ -91,33 +91,6 @@ describe('commands that succeed', () => {
     checkConservation(host);
   });
 
-  it('pause and resume', () => {
-    expectDone({ type: 'pause' }, 'paused');
-    expect(host.paused).toBe(true);
-    expect(takeSnapshot(host).paused).toBe(true);
-    expect(takeSnapshot(host).guests.every((g) => g.state === 'paused')).toBe(true);
-    expectDone({ type: 'resume' }, 'running');
-    expect(host.paused).toBe(false);
-    expect(takeSnapshot(host).guests[0].state).toBe('running');
-  });
-
-  it('step runs that many ticks', () => {
-    const tick = host.tickNo;
-    const t = host.t;
-    expectDone({ type: 'step', ticks: 3 }, 'stepped 3 ticks');
-    expect(host.tickNo).toBe(tick + 3);
-    expect(host.t).toBeCloseTo(t + 3, 6);
-    expectDone({ type: 'step', ticks: 1 }, 'stepped 1 tick');
-    expect(host.tickNo).toBe(tick + 4);
-  });
-
-  it('speed sets the factor, max as infinity', () => {
-    expectDone({ type: 'speed', factor: 2.5 }, 'speed 2.5x');
-    expect(host.speed).toBe(2.5);
-    expectDone({ type: 'speed', factor: Number.POSITIVE_INFINITY }, 'speed max');
-    expect(takeSnapshot(host).speed).toBe(Number.POSITIVE_INFINITY);
-  });
-
   it('addGuest powers a guest on with its overhead, kernel and workloads', () => {
     const free = host.pool.freeFrames;
     const config = guestConfig('new', 2600, { overheadPages: 100 });
@@ -257,19 +230,6 @@ describe('commands that succeed', () => {
 });
 
 describe('commands that are refused change nothing', () => {
-  it('step needs a positive whole number of ticks', () => {
-    expectRefused({ type: 'step', ticks: 0 }, 'step: "0" is not a positive whole number of ticks');
-    expectRefused({ type: 'step', ticks: -2 }, 'step: "-2" is not a positive whole number of ticks');
-    expectRefused({ type: 'step', ticks: 1.5 }, 'step: "1.5" is not a positive whole number of ticks');
-    expectRefused({ type: 'step', ticks: Number.NaN }, 'step: "NaN" is not a positive whole number of ticks');
-  });
-
-  it('speed needs a positive factor', () => {
-    expectRefused({ type: 'speed', factor: 0 }, 'speed: "0" must be a positive factor (or max)');
-    expectRefused({ type: 'speed', factor: -1 }, 'speed: "-1" must be a positive factor (or max)');
-    expectRefused({ type: 'speed', factor: Number.NaN }, 'speed: "NaN" must be a positive factor (or max)');
-  });
-
   it.each([
     ['remove', { type: 'removeGuest', guest: 'nobody' }],
     ['memsz', { type: 'setMemsz', guest: 'nobody', pages: 4096 }],

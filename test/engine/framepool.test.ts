@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ByteOp } from '../../src/engine/bytework.ts';
 import { FRAME_KINDS, FRAMES_PER_SLAB, FrameKind, FramePool, offsetOf } from '../../src/engine/framepool.ts';
 import { PAGE_SIZE } from '../../src/engine/units.ts';
 
@@ -83,6 +84,47 @@ describe('FramePool', () => {
     expect(isZero(pool.bytes(b))).toBe(true);
     expect(pool.bytes(a).every((x) => x === 1)).toBe(true);
     expect(pool.bytes(c).every((x) => x === 3)).toBe(true);
+  });
+
+  it('hands out fresh frames without clearing them (they are zero) and clears a reused one', () => {
+    const pool = new FramePool(4);
+    const zeroed = (): number => pool.work.pages[ByteOp.zero];
+    const a = pool.alloc(FrameKind.Private);
+    const b = pool.alloc(FrameKind.Private);
+    expect([zeroed(), pool.work.pages[ByteOp.freshFrame]]).toEqual([0, 2]);
+    expect(isZero(pool.bytes(a)) && isZero(pool.bytes(b))).toBe(true);
+    pool.bytes(a).fill(7);
+    pool.release(a);
+    // The released frame is on top of the free stack: reused, so cleared (and not fresh).
+    expect(pool.alloc(FrameKind.Private)).toBe(a);
+    expect(isZero(pool.bytes(a))).toBe(true);
+    expect([zeroed(), pool.work.pages[ByteOp.freshFrame]]).toEqual([1, 2]);
+    // Below the reused frames the fresh ones are still fresh.
+    expect(pool.alloc(FrameKind.Private)).toBe(2);
+    expect([zeroed(), pool.work.pages[ByteOp.freshFrame]]).toEqual([1, 3]);
+  });
+
+  it('allocUnzeroed leaves a reused frame as it was, for a caller that overwrites it whole', () => {
+    const pool = new FramePool(2);
+    const f = pool.alloc(FrameKind.Private);
+    pool.bytes(f).fill(9);
+    pool.release(f);
+    expect(pool.allocUnzeroed(FrameKind.Tmem)).toBe(f);
+    expect(pool.bytes(f)[4095]).toBe(9);
+    expect(pool.work.pages[ByteOp.zero]).toBe(0);
+    expect(counts(pool)).toEqual([1, 0, 0, 0, 1, 0]);
+  });
+
+  it('counts the bytes it writes and copies, in pages', () => {
+    const pool = new FramePool(3);
+    const [a, b] = [pool.alloc(FrameKind.Private), pool.alloc(FrameKind.Private)];
+    pool.write(a, 100, new Uint8Array(1024).fill(3));
+    pool.copyFrame(a, b);
+    const into = new Uint8Array(PAGE_SIZE);
+    pool.read(b, into);
+    expect(into[100]).toBe(3);
+    expect(into[1124]).toBe(0);
+    expect(pool.work.pages[ByteOp.copy]).toBe(2.25);
   });
 
   it('answers -1 when no frame is free, changing nothing', () => {

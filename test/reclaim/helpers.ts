@@ -173,6 +173,10 @@ export class FaultyStore implements SwapStore {
     this.writes++;
   }
 
+  writeRun(slot: number, pages: readonly Uint8Array[]): void {
+    for (let k = 0; k < pages.length; k++) this.write(slot + k, pages[k]);
+  }
+
   read(slot: number, into: Uint8Array): void {
     this.reads++;
     if (this.failRead === 'EIO' || this.failRead === 'SHORT_READ') {
@@ -569,7 +573,7 @@ export class PathProbe {
     const r = host.reclaimer;
     const fault = r.fault.bind(r);
     const c = this.counts;
-    r.fault = (vm: Guest, gpn: number, write: boolean): number => {
+    r.fault = (vm: Guest, gpn: number, write: boolean, whole: boolean): number => {
       const s = vm.pmapState[gpn];
       if (s === PageState.Untouched) c.firstTouch++;
       else if (s === PageState.Ballooned) c.balloonReturned++;
@@ -584,7 +588,7 @@ export class PathProbe {
         }
       } else if (s === PageState.Compressed) c.unzip++;
       else if (s === PageState.Swapped) c.hostSwapIn++;
-      return fault(vm, gpn, write);
+      return fault(vm, gpn, write, whole);
     };
     this.sync();
   }

@@ -83,9 +83,9 @@ describe('commands on a guest or the clock', () => {
     ['resume', { type: 'resume' }],
     ['step', { type: 'step', ticks: 1 }],
     ['step 10', { type: 'step', ticks: 10 }],
-    ['speed 4', { type: 'speed', factor: 4 }],
-    ['speed 0.5', { type: 'speed', factor: 0.5 }],
-    ['speed max', { type: 'speed', factor: Number.POSITIVE_INFINITY }],
+    ['speed 4', { type: 'speed', speed: 4 }],
+    ['speed 0.5', { type: 'speed', speed: 0.5 }],
+    ['speed max', { type: 'speed', speed: 'max' }],
     ['  limit   vm2\t1GB  ', { type: 'setLimit', guest: 'vm2', pages: GB }],
   ])('%s', (text, command) => {
     expect(commandOf(text)).toEqual(command);

@@ -68,19 +68,23 @@ describe('a valid script', () => {
     expect(s.steps[1].action).toEqual({
       kind: 'keys',
       keys: [
-        { name: 'x', bytes: 'x' },
-        { name: 'Enter', bytes: '\r' },
-        { name: 'Esc', bytes: '\x1b' },
-        { name: 'S-Tab', bytes: '\x1b[Z' },
-        { name: 'C-l', bytes: '\x0c' },
-        { name: 'Up', bytes: '\x1b[A' },
-        { name: 'PgDn', bytes: '\x1b[6~' },
-        { name: 'return', bytes: '\r' },
+        { name: 'x', bytes: 'x', key: 'x' },
+        { name: 'Enter', bytes: '\r', key: 'enter' },
+        { name: 'Esc', bytes: '\x1b', key: 'escape' },
+        { name: 'S-Tab', bytes: '\x1b[Z', key: 'shift+tab' },
+        { name: 'C-l', bytes: '\x0c', key: 'ctrl+l' },
+        { name: 'Up', bytes: '\x1b[A', key: 'up' },
+        { name: 'PgDn', bytes: '\x1b[6~', key: 'pagedown' },
+        { name: 'return', bytes: '\r', key: 'enter' },
       ],
     });
     expect(s.steps[2].action).toEqual({
       kind: 'keys',
-      keys: [...':limit vm1 64MB'].map((c) => ({ name: c === ' ' ? 'Space' : c, bytes: c })),
+      keys: [...':limit vm1 64MB'].map((c) => ({
+        name: c === ' ' ? 'Space' : c,
+        bytes: c,
+        key: c === ' ' ? 'space' : c,
+      })),
     });
     expect(s.steps[4].action).toEqual({ kind: 'hold', seconds: 1.5 });
     expect(s.steps[5].action).toEqual({
@@ -114,16 +118,19 @@ describe('steps', () => {
   const step = (text: string) => parseStep(text, DIR);
 
   it('reads keys, typed text, captions, holds and commands', () => {
-    expect(step('keys q')).toEqual({ ok: true, value: { kind: 'keys', keys: [{ name: 'q', bytes: 'q' }] } });
+    expect(step('keys q')).toEqual({
+      ok: true,
+      value: { kind: 'keys', keys: [{ name: 'q', bytes: 'q', key: 'q' }] },
+    });
     expect(step('type a  b')).toEqual({
       ok: true,
       value: {
         kind: 'keys',
         keys: [
-          { name: 'a', bytes: 'a' },
-          { name: 'Space', bytes: ' ' },
-          { name: 'Space', bytes: ' ' },
-          { name: 'b', bytes: 'b' },
+          { name: 'a', bytes: 'a', key: 'a' },
+          { name: 'Space', bytes: ' ', key: 'space' },
+          { name: 'Space', bytes: ' ', key: 'space' },
+          { name: 'b', bytes: 'b', key: 'b' },
         ],
       },
     });
@@ -146,10 +153,10 @@ describe('steps', () => {
   });
 
   it('names every key and refuses the rest with a suggestion', () => {
-    expect(keystroke('ctrl-U')).toEqual({ name: 'ctrl-U', bytes: '\x15' });
-    expect(keystroke('pagedown')).toEqual({ name: 'pagedown', bytes: '\x1b[6~' });
-    expect(keystroke('escape')).toEqual({ name: 'escape', bytes: '\x1b' });
-    expect(keystroke('é')).toEqual({ name: 'é', bytes: 'é' });
+    expect(keystroke('ctrl-U')).toEqual({ name: 'ctrl-U', bytes: '\x15', key: 'ctrl+u' });
+    expect(keystroke('pagedown')).toEqual({ name: 'pagedown', bytes: '\x1b[6~', key: 'pagedown' });
+    expect(keystroke('escape')).toEqual({ name: 'escape', bytes: '\x1b', key: 'escape' });
+    expect(keystroke('é')).toEqual({ name: 'é', bytes: 'é', key: 'é' });
     expect(keystroke('Hoem')).toBe('unknown key "Hoem" (did you mean "Home"?)');
     expect(keystroke('pgdwn')).toBe('unknown key "pgdwn" (did you mean "PgDn"?)');
     expect(parseKeys('')).toEqual({

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CompareSession } from '../../src/session/compare-session.ts';
-import type { Session } from '../../src/session/session.ts';
+import { Session } from '../../src/session/session.ts';
 import { session, workload } from '../ui/fixtures.ts';
 
 const open: CompareSession[] = [];
@@ -66,5 +66,50 @@ describe('compare mode, tick by tick', () => {
     c.tick();
     expect(times(c)).toEqual([1, 1]);
     expect(c.tickUnderway).toBe(false);
+  });
+});
+
+describe('compare mode, a command for all', () => {
+  /** The same two small guests under ESX (which overcommits) and Hyper-V (which backs every guest). */
+  function esxAndHyperv(): CompareSession {
+    const esx = session(
+      [
+        { name: 'a', memszMB: 64 },
+        { name: 'b', memszMB: 64 },
+      ],
+      512,
+    );
+    const c = new CompareSession([esx, new Session(esx.preset, { personality: 'hyperv' })]);
+    open.push(c);
+    return c;
+  }
+  const names = (c: CompareSession): string[][] => c.compare().map((s) => s.guests.map((g) => g.name));
+
+  it('changes nothing anywhere when one host refuses it, and names that host', () => {
+    const c = esxAndHyperv();
+    const r = c.send('add big memsz=400MB');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatch(/^hyperv: add: big: hyperv: /);
+    expect(names(c)).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+  });
+
+  it('applies a command every host accepts on all of them', () => {
+    const c = esxAndHyperv();
+    expect(c.send('add small memsz=64MB').ok).toBe(true);
+    expect(names(c)).toEqual([
+      ['a', 'b', 'small'],
+      ['a', 'b', 'small'],
+    ]);
+  });
+
+  it('answers a refusal every host gives alike without naming one', () => {
+    const c = esxAndHyperv();
+    expect(c.send('limit nosuch 1GB')).toEqual({
+      ok: false,
+      error: 'limit: no guest named "nosuch" (guests: a, b)',
+    });
   });
 });

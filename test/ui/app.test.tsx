@@ -1,5 +1,6 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LocalLink } from '../../src/session/link.ts';
 import type { Session } from '../../src/session/session.ts';
 import { App } from '../../src/ui/components/App.tsx';
 import { Controller } from '../../src/ui/controller.ts';
@@ -21,7 +22,7 @@ async function mount(theme = 'dark', color = true, draw?: (rows: readonly string
     { name: 'vm2', memszMB: 128 },
   ]);
   sessions.push(s);
-  const c = new Controller(s, { cols: 100, rows: 30, clock: false, sampler: false });
+  const c = new Controller(new LocalLink(s), { cols: 100, rows: 30, sampler: false });
   const app = render(<App controller={c} theme={loadTheme(theme, color, { level: 3 })} draw={draw} />);
   unmounts.push(app.unmount);
   await settle();
@@ -76,6 +77,19 @@ describe('the dashboard in Ink', () => {
     await press('?');
     await vi.waitFor(() => expect(frame()).toContain('memvisor keys'));
     await vi.waitFor(() => expect(frame()).toContain('Every screen'));
+  });
+
+  it('keeps an Esc read together with the next key (Ink would hand over the key alone)', async () => {
+    const { frame, press, app, c } = await mount();
+    await press('h');
+    await vi.waitFor(() => expect(frame()).toContain('memvisor keys'));
+    app.stdin.write('\x1b:');
+    await settle();
+    await vi.waitFor(() => expect(c.ui.overlay?.kind).toBe('command'));
+    app.stdin.write('\x1bx');
+    await settle();
+    await vi.waitFor(() => expect(c.ui.screen).toBe('xentop'));
+    expect(c.ui.overlay).toBeNull();
   });
 
   it('shows the add form and adds a guest from it', async () => {

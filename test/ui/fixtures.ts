@@ -1,8 +1,8 @@
 import type { Key } from 'ink';
 import type { GuestSnapshot, HostSnapshot } from '../../src/engine/snapshot.ts';
+import { type Line, plain } from '../../src/render/text.ts';
 import { parsePreset } from '../../src/scenario/preset.ts';
 import { Session } from '../../src/session/session.ts';
-import { type Line, plain } from '../../src/ui/render/text.ts';
 
 /** A guest snapshot with round numbers; fields added to the snapshot later are left out on purpose. */
 export function guest(over: Partial<Record<keyof GuestSnapshot, unknown>> = {}): GuestSnapshot {
@@ -91,8 +91,9 @@ export function snapshot(
     seed: 42,
     personality: 'esx',
     screen: 'esxtop',
-    paused: false,
-    speed: 1,
+    clock: { paused: false, speed: 1, achieved: null },
+    powerOn: null,
+    mechanisms: { sharing: true, balloon: true, zip: true, swap: true, tmem: false },
     host: {
       state: 'high',
       thresholdsMB: { high: 245.76, soft: 163.84, hard: 81.92, low: 40.96 },

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { History } from '../../src/ui/history.ts';
+import { brailleArea, chartBlock } from '../../src/render/braille.ts';
+import { COMPARE_PANE_WIDTH, compareScreen } from '../../src/render/compare.ts';
+import { detailPane } from '../../src/render/detail.ts';
+import { DEFAULT_ESX_LAYOUT } from '../../src/render/esxtop.ts';
+import { eventLines, eventsPane } from '../../src/render/events.ts';
+import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../src/render/gauge.ts';
+import { History } from '../../src/render/history.ts';
+import { hostPane } from '../../src/render/host.ts';
+import { clip, line, lineWidth, mbScale, plain, skip, span, wrap } from '../../src/render/text.ts';
+import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
+import { renderFrame } from '../../src/ui/frame.ts';
 import { KEYS } from '../../src/ui/keys.ts';
-import { brailleArea, chartBlock } from '../../src/ui/render/braille.ts';
-import { COMPARE_PANE_WIDTH, compareScreen } from '../../src/ui/render/compare.ts';
-import { detailPane } from '../../src/ui/render/detail.ts';
-import { DEFAULT_ESX_LAYOUT } from '../../src/ui/render/esxtop.ts';
-import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../src/ui/render/gauge.ts';
-import { hostPane } from '../../src/ui/render/host.ts';
-import { eventLines, eventsPane, fieldsPane, helpLines } from '../../src/ui/render/panels.ts';
-import { renderFrame } from '../../src/ui/render/screen.ts';
-import { clip, line, lineWidth, mbScale, plain, skip, span, wrap } from '../../src/ui/render/text.ts';
-import { DEFAULT_XEN_LAYOUT } from '../../src/ui/render/xentop.ts';
+import { fieldsPane, helpLines } from '../../src/ui/panels.ts';
 import type { UiState } from '../../src/ui/state.ts';
 import { snapshot, text } from './fixtures.ts';
 
@@ -91,6 +92,19 @@ describe('panes', () => {
     expect(lines.join('\n')).toMatch(/throughput .* ops\/s/);
   });
 
+  it('host pane: no chart or legend for what the personality lacks (ESX has no tmem)', () => {
+    const esx = snapshot({
+      mechanisms: { sharing: true, balloon: true, zip: true, swap: true, tmem: false },
+    });
+    const lines = text(hostPane(esx, h, 100, 40)).join('\n');
+    expect(lines).not.toMatch(/tmem/);
+    expect(lines).toContain('compression cache');
+    const kvm = snapshot({
+      mechanisms: { sharing: true, balloon: true, zip: false, swap: true, tmem: false },
+    });
+    expect(text(hostPane(kvm, h, 100, 40)).join('\n')).not.toMatch(/compression cache|tmem/);
+  });
+
   it('detail pane: charts, the guest OS view, settings and workloads, narrow and wide', () => {
     for (const width of [80, 160]) {
       const lines = text(detailPane(s, s.guests[0], h, width, 40)).join('\n');
@@ -151,6 +165,7 @@ describe('frames', () => {
     delay: 2,
     message: null,
     eventsBack: 0,
+    commands: [],
   };
   const h = new History();
   h.record(snapshot());
@@ -181,10 +196,53 @@ describe('frames', () => {
     }
   });
 
+  it('says the speed asked and the speed achieved when the engine cannot keep up', () => {
+    const head = (clock: object): string =>
+      text(
+        renderFrame({
+          snap: snapshot({ clock }),
+          ui,
+          history: h,
+          events: [],
+          usage: null,
+          cols: 140,
+          rows: 24,
+          compare: null,
+        }),
+      )[0];
+    expect(head({ paused: false, speed: 100, achieved: 31.4 })).toContain('speed 100x asked, 31x running');
+    expect(head({ paused: false, speed: 10, achieved: 9.6 })).toMatch(/speed 10x {2}seed/);
+    expect(head({ paused: false, speed: 'max', achieved: 2.46 })).toContain('speed max, 2.5x running');
+    expect(head({ paused: true, speed: 100, achieved: null })).toMatch(/speed 100x {2}seed .* PAUSED/);
+  });
+
+  it('scrolls the help with a last line saying there is more and how to scroll', () => {
+    const frameOf = (scroll: number): string[] =>
+      text(
+        renderFrame({
+          snap: snapshot(),
+          ui: { ...ui, overlay: { kind: 'help', scroll } },
+          history: h,
+          events: [],
+          usage: null,
+          cols: 80,
+          rows: 24,
+          compare: null,
+        }),
+      );
+    const top = frameOf(0);
+    const total = helpLines(80).length;
+    expect(top.at(-2)).toBe(`── lines 1-20 of ${total} ── more below: Down PgDn End scroll, Esc closes`);
+    const end = frameOf(1e9);
+    expect(end.at(-2)).toBe(
+      `── lines ${total - 19}-${total} of ${total} ── the end: Up PgUp Home scroll back, Esc closes`,
+    );
+  });
+
   it('heads every frame with time, speed, seed, personality and the dashboard cost', () => {
     const lines = text(
       renderFrame({
-        snap: snapshot({ paused: true, speed: 10 }),
+        snap: snapshot({ clock: { paused: true, speed: 10, achieved: null } }),
         ui,
         history: h,
         events: [],
@@ -256,6 +314,21 @@ describe('the compare screen', () => {
     const kvm = lines.findIndex((l) => l.startsWith('kvm'));
     expect(lines[0].startsWith('esx')).toBe(true);
     expect(kvm).toBeGreaterThan(3);
+  });
+
+  it('sums a pane up in one format, n/a for a mechanism the product lacks (not 0)', () => {
+    const esx = snapshot();
+    const kvm = snapshot({
+      personality: 'kvm',
+      mechanisms: { sharing: true, balloon: true, zip: false, swap: true, tmem: false },
+    });
+    const lines = text(compareScreen([esx, kvm], COMPARE_PANE_WIDTH, 40));
+    expect(lines[1]).toBe('MB: shared 20  balloon 64  zip 20  swap 0  tmem n/a');
+    const at = lines.findIndex((l) => l.startsWith('kvm'));
+    expect(lines[at + 1]).toBe('MB: shared 20  balloon 64  zip n/a  swap 0  tmem n/a');
+    const row = lines.find((l) => l.startsWith('vm1')) ?? '';
+    // CNSM 500.25 and MCTLSZ 64 alike in whole MB, THRU in thousands.
+    expect(row).toMatch(/^vm1 +500 +600 +64 +0 +0 +20 +0 +1\.2k$/);
   });
 
   it('says under the panes which personalities could not run the preset, and why', () => {

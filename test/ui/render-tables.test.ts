@@ -7,7 +7,7 @@ import {
   esxUptime,
   sortGuests,
   visibleColumns,
-} from '../../src/ui/render/esxtop.ts';
+} from '../../src/render/esxtop.ts';
 import {
   DEFAULT_XEN_LAYOUT,
   stateLetters,
@@ -18,7 +18,7 @@ import {
   xentopPage,
   xentopSummary,
   xentopTable,
-} from '../../src/ui/render/xentop.ts';
+} from '../../src/render/xentop.ts';
 import { guest, snapshot, text } from './fixtures.ts';
 
 describe('esxtop memory screen', () => {
@@ -31,6 +31,16 @@ describe('esxtop memory screen', () => {
       'SWAP  /MB:       0    curr,       0 rclmtgt:               0.00 r/s,   0.00 w/s',
       'ZIP   /MB:      20  zipped,      10   saved',
       'MEMCTL/MB:      64    curr,     128  target,    1331 max',
+    ]);
+  });
+
+  it('reads n/a for the header counters of a mechanism the personality lacks', () => {
+    const none = { sharing: false, balloon: false, zip: false, swap: false, tmem: false };
+    expect(text(esxtopHeader(snapshot({ mechanisms: none }))).slice(3)).toEqual([
+      'PSHARE/MB:     n/a  shared,     n/a  common:     n/a saving',
+      'SWAP  /MB:     n/a    curr,     n/a rclmtgt:                n/a r/s,    n/a w/s',
+      'ZIP   /MB:     n/a  zipped,     n/a   saved',
+      'MEMCTL/MB:     n/a    curr,     n/a  target,     n/a max',
     ]);
   });
 

@@ -1,14 +1,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Clock } from '../../src/ui/clock.ts';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ESX_LAYOUT } from '../../src/render/esxtop.ts';
+import { EventFeed, History, Ring } from '../../src/render/history.ts';
+import { line, span } from '../../src/render/text.ts';
+import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
 import { configPath, loadLayout, saveLayout } from '../../src/ui/config.ts';
 import { addGuestForm, editGuestForm, formPlan, startWorkloadForm } from '../../src/ui/forms.ts';
-import { EventFeed, History, Ring } from '../../src/ui/history.ts';
-import { DEFAULT_ESX_LAYOUT } from '../../src/ui/render/esxtop.ts';
-import { line, span } from '../../src/ui/render/text.ts';
-import { DEFAULT_XEN_LAYOUT } from '../../src/ui/render/xentop.ts';
 import { colorWanted, loadTheme, ThemeError, themeNames } from '../../src/ui/theme.ts';
 import { guest, snapshot } from './fixtures.ts';
 
@@ -161,108 +160,5 @@ describe('history', () => {
     f.record(snapshot({ events: [e1, e2] }));
     f.record(snapshot({ events: [e2, e3] }));
     expect(f.all().map((e) => e.message)).toEqual(['a', 'b', 'c']);
-  });
-});
-
-describe('clock', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  /** A session whose ticks take `slices` calls of `advance`, each costing `sliceMs` of the fake clock. */
-  function fake(speed: number, slices = 1, sliceMs = 1) {
-    let now = 0;
-    const host = { paused: false, speed, config: { tick: 1 } };
-    const s = {
-      ticks: 0,
-      slicesRun: 0,
-      part: 0,
-      host,
-      get tickUnderway() {
-        return s.part > 0;
-      },
-      advance(): boolean {
-        s.slicesRun++;
-        now += sliceMs;
-        s.part = (s.part + 1) % slices;
-        if (s.part > 0) return false;
-        s.ticks++;
-        return true;
-      },
-    };
-    return { s, host, advance: (ms: number) => (now += ms), now: () => now };
-  }
-
-  it('ticks at speed simulated seconds per wall second, and not while paused', () => {
-    vi.useFakeTimers();
-    const f = fake(2);
-    const c = new Clock(f.s, { onError: () => {}, now: f.now });
-    c.start();
-    for (let i = 0; i < 40; i++) {
-      f.advance(100);
-      vi.advanceTimersByTime(100);
-    }
-    expect(f.s.ticks).toBeGreaterThanOrEqual(7);
-    expect(f.s.ticks).toBeLessThanOrEqual(9);
-    f.host.paused = true;
-    const before = f.s.ticks;
-    for (let i = 0; i < 20; i++) {
-      f.advance(100);
-      vi.advanceTimersByTime(300);
-    }
-    expect(f.s.ticks).toBe(before);
-    c.stop();
-  });
-
-  it('at max runs batches and yields between them', () => {
-    vi.useFakeTimers();
-    const f = fake(Number.POSITIVE_INFINITY);
-    const c = new Clock(f.s, { onError: () => {}, now: f.now, budgetMs: 10 });
-    c.start();
-    vi.runOnlyPendingTimers();
-    expect(f.s.ticks).toBe(10);
-    vi.runOnlyPendingTimers();
-    expect(f.s.ticks).toBe(20);
-    c.stop();
-  });
-
-  it('runs a long tick slice by slice, yielding between slices, and starts no tick it does not owe', () => {
-    vi.useFakeTimers();
-    const f = fake(1, 10, 30);
-    const c = new Clock(f.s, { onError: () => {}, now: f.now, budgetMs: 40 });
-    c.start();
-    f.advance(1000);
-    vi.advanceTimersToNextTimer();
-    // Two slices fit the budget (30 ms, then over it at 60 ms); the rest of the tick waits its turn.
-    expect(f.s.slicesRun).toBe(2);
-    expect(f.s.tickUnderway).toBe(true);
-    let turns = 1;
-    while (f.s.tickUnderway) {
-      vi.advanceTimersToNextTimer();
-      turns++;
-    }
-    expect(turns).toBe(5);
-    expect(f.s.ticks).toBe(1);
-    // 0.3 s of the next second is owed, not a whole tick: nothing more runs until it is.
-    vi.advanceTimersToNextTimer();
-    expect(f.s.slicesRun).toBe(10);
-    c.stop();
-  });
-
-  it('stops ticking after an engine error and says so', () => {
-    vi.useFakeTimers();
-    const f = fake(1);
-    f.s.advance = () => {
-      throw new Error('disk full');
-    };
-    const errors: unknown[] = [];
-    const c = new Clock(f.s, { onError: (e) => errors.push(e), now: f.now });
-    c.start();
-    for (let i = 0; i < 30; i++) {
-      f.advance(100);
-      vi.advanceTimersByTime(100);
-    }
-    expect(errors).toHaveLength(1);
-    c.stop();
   });
 });

@@ -88,7 +88,7 @@ export class Reclaimer implements FaultHandler {
       balloonTarget: 0,
       swapTarget: 0,
       decision: '',
-      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid)),
+      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid), m.vm),
       cannotBalloon: false,
       logged: '',
       loggedAt: Number.NEGATIVE_INFINITY,
@@ -131,13 +131,21 @@ export class Reclaimer implements FaultHandler {
 
   // ---- faults ---------------------------------------------------------------------------------
 
-  fault(vm: Guest, gpn: number, write: boolean): number {
+  fault(vm: Guest, gpn: number, write: boolean, whole: boolean): number {
     const state = vm.pmapState[gpn];
     if (state === PageState.Shared && !write) {
       vm.stall += COST.frameHit;
       return vm.pmapLoc[gpn];
     }
-    const frame = this.allocUrgently(vm);
+    // Only a frame the guest would see as it is needs clearing: a first touch or a COW break of the
+    // zero frame, and not even those when the guest overwrites the whole page. Swap-in, decompression
+    // and a COW copy fill the frame themselves.
+    const clear =
+      !whole &&
+      (state === PageState.Untouched ||
+        state === PageState.Ballooned ||
+        (state === PageState.Shared && vm.pmapLoc[gpn] === this.sharing.zeroFrame));
+    const frame = this.allocUrgently(vm, clear);
     if (frame < 0) throw new HostOutOfMemoryError(`host out of frames backing ${vm.name} page ${gpn}`);
     try {
       switch (state) {
@@ -147,7 +155,7 @@ export class Reclaimer implements FaultHandler {
           vm.stall += COST.zeroFill;
           break;
         case PageState.Shared:
-          this.sharing.breakCow(vm, gpn, frame);
+          this.sharing.breakCow(vm, gpn, frame, whole);
           break;
         case PageState.Compressed:
           this.zip.load(vm, gpn, frame);
@@ -168,23 +176,28 @@ export class Reclaimer implements FaultHandler {
    * A frame for a fault, even when none is free: drop an ephemeral tmem page, or evict a page of the
    * faulting guest (compress or swap) at once. -1 when neither is possible.
    */
-  private allocUrgently(vm: Guest): number {
+  private allocUrgently(vm: Guest, clear: boolean): number {
     const pool = this.ctx.pool;
     if (pool.freeFrames === 0 && this.config.tmem) this.tmem.dropEphemeral(1);
     if (pool.freeFrames === 0 && this.config.hostSwap) {
       const plan = this.plans.get(vm.gid);
-      for (const victim of plan ? plan.picker.pick(vm, 4, this.ctx.tickNo) : []) {
-        if (this.evict(vm, victim) && pool.freeFrames > 0) break;
+      try {
+        for (const victim of plan ? plan.picker.pick(vm, 4, this.ctx.tickNo) : []) {
+          if (this.evict(vm, victim) && pool.freeFrames > 0) break;
+        }
+      } catch (err) {
+        if (err instanceof StoreError) throw new GuestFaultError(`host swap failed: ${err.message}`);
+        throw err;
       }
     }
-    return pool.alloc(FrameKind.Private);
+    return clear ? pool.alloc(FrameKind.Private) : pool.allocUnzeroed(FrameKind.Private);
   }
 
   peek(vm: Guest, gpn: number, into: Uint8Array): void {
     switch (vm.pmapState[gpn]) {
       case PageState.Private:
       case PageState.Shared:
-        into.set(this.ctx.pool.bytes(vm.pmapLoc[gpn]));
+        this.ctx.pool.read(vm.pmapLoc[gpn], into);
         return;
       case PageState.Swapped:
         this.hostSwap.peek(vm, gpn, into);
@@ -210,6 +223,7 @@ export class Reclaimer implements FaultHandler {
       this.planGuest(m);
       this.moveBalloon(m, dt);
       this.swapToward(m, dt);
+      this.flushSwap(m.vm);
     }
   }
 
@@ -374,6 +388,16 @@ export class Reclaimer implements FaultHandler {
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
       vm.faulted = `host swap failed: ${err.message}`; // the host reports it once
+    }
+  }
+
+  /** The slice's swap-outs go to the file as one batch. */
+  private flushSwap(vm: Guest): void {
+    try {
+      this.hostSwap.flush(vm);
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      vm.faulted ??= `host swap failed: ${err.message}`;
     }
   }
 

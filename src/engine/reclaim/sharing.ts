@@ -1,3 +1,4 @@
+import { ByteOp } from '../bytework.ts';
 import { COST } from '../costs.ts';
 import { FrameKind, type FramePool } from '../framepool.ts';
 import { type Guest, PageState, type ShareCount } from '../guest.ts';
@@ -12,13 +13,20 @@ export type ScanResult = 'zero' | 'shared' | 'hinted' | 'skipped';
  * frame freed. A page with no match is remembered as a hint; when a later page matches the hint and
  * the hinted page still holds the same bytes, both become one shared frame. Zero pages map onto one
  * shared zero frame. A write to a shared page copies it first (a COW break).
+ *
+ * Hints live in a fixed table indexed by the hash, as ESX keeps them: a new hint overwrites whatever
+ * held its slot, and a stale hint (its page changed or went) costs one failed compare. So the memory
+ * for hints is fixed by the host's size, however many distinct pages are scanned.
  */
 export class PageSharing {
   /** Shared frames by content hash, and back. */
   private readonly byHash = new Map<bigint, number>();
   private readonly hashOf = new Map<number, bigint>();
-  /** Unshared pages seen once, by hash: gid * 2^32 + gpn. */
-  private readonly hints = new Map<bigint, number>();
+  /** The hint table: per slot, the high half of the page's hash, its guest (-1: empty) and page. */
+  private readonly hintCheck: Uint32Array;
+  private readonly hintGid: Int32Array;
+  private readonly hintGpn: Int32Array;
+  private readonly hintMask: number;
   zeroFrame = -1;
   /** Pages looked at since start, shared or not (KSM's pages_scanned). */
   scanned = 0;
@@ -26,7 +34,27 @@ export class PageSharing {
   constructor(
     private readonly pool: FramePool,
     private readonly guestById: (gid: number) => Guest | undefined,
-  ) {}
+  ) {
+    // A slot per host frame (a power of two): more distinct pages than that cannot be resident at once.
+    let slots = 1024;
+    while (slots < pool.frameCount) slots *= 2;
+    this.hintCheck = new Uint32Array(slots);
+    this.hintGid = new Int32Array(slots).fill(-1);
+    this.hintGpn = new Int32Array(slots);
+    this.hintMask = slots - 1;
+  }
+
+  /** Hints held now (at most the table's size). */
+  get hints(): number {
+    let n = 0;
+    for (let i = 0; i < this.hintGid.length; i++) if (this.hintGid[i] >= 0) n++;
+    return n;
+  }
+
+  /** Slots in the hint table: fixed when the host is made. */
+  get hintCapacity(): number {
+    return this.hintGid.length;
+  }
 
   /** Scans one guest page: shares it if its contents are already in a shared frame or match a hint. */
   scan(vm: Guest, gpn: number): ScanResult {
@@ -34,7 +62,10 @@ export class PageSharing {
     if (vm.pmapState[gpn] !== PageState.Private) return 'skipped';
     const frame = vm.pmapLoc[gpn];
     const bytes = this.pool.bytes(frame);
+    const work = this.pool.work.pages;
     const h = hashPage(bytes);
+    work[ByteOp.hash]++;
+    if (h === ZERO_HASH) work[ByteOp.compare]++;
     if (h === ZERO_HASH && isZeroPage(bytes)) {
       if (this.zeroFrame < 0) {
         // The page's own frame becomes the zero frame.
@@ -46,28 +77,37 @@ export class PageSharing {
       return 'zero';
     }
     const shared = this.byHash.get(h);
-    if (shared !== undefined && pagesEqual(this.pool.bytes(shared), bytes)) {
-      this.mapShared(vm, gpn, shared);
-      return 'shared';
+    if (shared !== undefined) {
+      work[ByteOp.compare]++;
+      if (pagesEqual(this.pool.bytes(shared), bytes)) {
+        this.mapShared(vm, gpn, shared);
+        return 'shared';
+      }
     }
-    const hint = this.hints.get(h);
-    if (hint !== undefined && shared === undefined) {
-      const other = this.guestById(Math.floor(hint / 2 ** 32));
-      const otherGpn = hint % 2 ** 32;
+    const slot = Number(BigInt.asUintN(32, h)) & this.hintMask;
+    const check = Number(h >> 32n);
+    const hintGid = this.hintGid[slot];
+    if (hintGid >= 0 && this.hintCheck[slot] === check && shared === undefined) {
+      const other = this.guestById(hintGid);
+      const otherGpn = this.hintGpn[slot];
       if (
         other &&
         !(other === vm && otherGpn === gpn) &&
         otherGpn < other.pmapState.length &&
-        other.pmapState[otherGpn] === PageState.Private &&
-        pagesEqual(this.pool.bytes(other.pmapLoc[otherGpn]), bytes)
+        other.pmapState[otherGpn] === PageState.Private
       ) {
-        this.hints.delete(h);
-        this.promote(other, otherGpn, other.pmapLoc[otherGpn], h);
-        this.mapShared(vm, gpn, other.pmapLoc[otherGpn]);
-        return 'shared';
+        work[ByteOp.compare]++;
+        if (pagesEqual(this.pool.bytes(other.pmapLoc[otherGpn]), bytes)) {
+          this.hintGid[slot] = -1;
+          this.promote(other, otherGpn, other.pmapLoc[otherGpn], h);
+          this.mapShared(vm, gpn, other.pmapLoc[otherGpn]);
+          return 'shared';
+        }
       }
     }
-    this.hints.set(h, vm.gid * 2 ** 32 + gpn);
+    this.hintCheck[slot] = check;
+    this.hintGid[slot] = vm.gid;
+    this.hintGpn[slot] = gpn;
     return 'hinted';
   }
 
@@ -90,10 +130,13 @@ export class PageSharing {
     return { charge, zero, saved: vm.stateCount[PageState.Shared] - charge };
   }
 
-  /** A write to a shared page: give the guest a private copy (or a fresh zero frame). */
-  breakCow(vm: Guest, gpn: number, newFrame: number): void {
+  /**
+   * A write to a shared page: give the guest a private copy (or a fresh zero frame). With `whole` the
+   * write covers the page, so there is nothing to copy.
+   */
+  breakCow(vm: Guest, gpn: number, newFrame: number, whole: boolean): void {
     const old = vm.pmapLoc[gpn];
-    if (old !== this.zeroFrame) this.pool.copyFrame(old, newFrame);
+    if (old !== this.zeroFrame && !whole) this.pool.copyFrame(old, newFrame);
     this.unref(old);
     vm.mapPrivate(gpn, newFrame);
     vm.stats.cowBreaks++;

@@ -32,8 +32,8 @@ const newStats = (): TmemStats => ({
 /** Pool ids: private pools are per guest; shared ephemeral pools are per cluster file system. */
 export type PoolRef = { kind: 'private'; gid: number } | { kind: 'shared'; fs: number };
 
-const poolKey = (p: PoolRef, persistent: boolean): string =>
-  p.kind === 'shared' ? `s${p.fs}` : `${persistent ? 'p' : 'e'}${p.gid}`;
+const NONE = -1;
+const TWO_32 = 2 ** 32;
 
 /**
  * Transcendent memory: pools of page copies the hypervisor keeps in fallow memory (frames no guest is
@@ -41,12 +41,28 @@ const poolKey = (p: PoolRef, persistent: boolean): string =>
  * miss, because the host drops ephemeral pages whenever it needs the memory. Persistent pools
  * (frontswap) take pages a guest swaps out; a put may be refused, but a stored page is always there
  * for its get. Gets are exclusive: the page moves back into the guest and leaves the pool.
+ *
+ * Every stored page is a frame of its own, so what tmem knows of a page is kept per host frame in typed
+ * arrays (its pool, its key, its place in the oldest-first list of ephemeral pages), and pages are found
+ * by (pool, key) in an open-addressing table of frame numbers: no string keys, no object per page. The
+ * arrays are made when tmem first stores a page.
  */
 export class Tmem {
-  private readonly pools = new Map<string, Map<number, number>>();
-  /** Every ephemeral page, oldest first, for dropping under pressure: "pool|key" -> [pool, key]. */
-  private readonly ephemeral = new Map<string, [string, number]>();
   private readonly stats = new Map<number, TmemStats>();
+  /** Numbers for shared pools (private pools are numbered from their guest id: gid * 4 + persistent). */
+  private readonly sharedIds = new Map<number, number>();
+  private nextShared = 0;
+  // Per host frame holding a tmem page: pool, key (high and low 32 bits), ephemeral list links.
+  private poolOfFrame = new Int32Array(0);
+  private keyHi = new Uint32Array(0);
+  private keyLo = new Uint32Array(0);
+  private older = new Int32Array(0);
+  private newer = new Int32Array(0);
+  private oldestEph = NONE;
+  private newestEph = NONE;
+  /** The lookup table: frame numbers by hash of (pool, key), linear probing; NONE is empty. */
+  private table = new Int32Array(0);
+  private mask = 0;
 
   constructor(
     private readonly pool: FramePool,
@@ -71,29 +87,34 @@ export class Tmem {
   putEphemeral(vm: Guest, ref: PoolRef, key: number, bytes: Uint8Array): boolean {
     const s = this.statsOf(vm.gid);
     s.ephPuts++;
-    const pk = poolKey(ref, false);
-    this.remove(pk, key, vm.gid, false);
+    const id = this.idOf(ref, false);
+    this.remove(id, key);
     const frame = this.copyIn(bytes);
     if (frame < 0) {
       s.failedEphPuts++;
       return false;
     }
-    this.poolOf(pk).set(key, frame);
-    this.ephemeral.set(`${pk}|${key}`, [pk, key]);
-    s.ephPages++;
+    this.insert(frame, id, key);
+    // Newest at the tail of the ephemeral list.
+    this.older[frame] = this.newestEph;
+    this.newer[frame] = NONE;
+    if (this.newestEph !== NONE) this.newer[this.newestEph] = frame;
+    else this.oldestEph = frame;
+    this.newestEph = frame;
+    if (ref.kind === 'private') s.ephPages++;
     return true;
   }
 
   getEphemeral(vm: Guest, ref: PoolRef, key: number, into: Uint8Array): boolean {
     const s = this.statsOf(vm.gid);
-    const pk = poolKey(ref, false);
-    const frame = this.pools.get(pk)?.get(key);
-    if (frame === undefined) {
+    const id = this.idOf(ref, false);
+    const frame = this.find(id, key);
+    if (frame === NONE) {
       s.failedEphGets++;
       return false;
     }
-    into.set(this.pool.bytes(frame));
-    this.remove(pk, key, vm.gid, false);
+    this.pool.read(frame, into);
+    this.remove(id, key);
     s.succEphGets++;
     vm.stall += COST.tmemGet;
     return true;
@@ -101,14 +122,14 @@ export class Tmem {
 
   putPersistent(vm: Guest, key: number, bytes: Uint8Array): boolean {
     const s = this.statsOf(vm.gid);
-    const pk = poolKey({ kind: 'private', gid: vm.gid }, true);
-    this.remove(pk, key, vm.gid, true);
+    const id = privateId(vm.gid, true);
+    this.remove(id, key);
     const frame = this.copyIn(bytes);
     if (frame < 0) {
       s.failedPersPuts++;
       return false;
     }
-    this.poolOf(pk).set(key, frame);
+    this.insert(frame, id, key);
     s.succPersPuts++;
     s.persPages++;
     return true;
@@ -116,11 +137,11 @@ export class Tmem {
 
   /** A get of a stored persistent page always succeeds; false means it was never stored. */
   getPersistent(vm: Guest, key: number, into: Uint8Array): boolean {
-    const pk = poolKey({ kind: 'private', gid: vm.gid }, true);
-    const frame = this.pools.get(pk)?.get(key);
-    if (frame === undefined) return false;
-    into.set(this.pool.bytes(frame));
-    this.remove(pk, key, vm.gid, true);
+    const id = privateId(vm.gid, true);
+    const frame = this.find(id, key);
+    if (frame === NONE) return false;
+    this.pool.read(frame, into);
+    this.remove(id, key);
     this.statsOf(vm.gid).succPersGets++;
     vm.stall += COST.tmemGet;
     return true;
@@ -128,28 +149,24 @@ export class Tmem {
 
   /** Reads a persistent page without taking it out (for dumps). */
   peekPersistent(vm: Guest, key: number, into: Uint8Array): boolean {
-    const frame = this.pools.get(poolKey({ kind: 'private', gid: vm.gid }, true))?.get(key);
-    if (frame === undefined) return false;
-    into.set(this.pool.bytes(frame));
+    const frame = this.find(privateId(vm.gid, true), key);
+    if (frame === NONE) return false;
+    this.pool.read(frame, into);
     return true;
   }
 
   /** The guest overwrote or freed the page: any copy is stale. */
   flush(vm: Guest, ref: PoolRef, key: number, persistent: boolean): void {
-    if (this.remove(poolKey(ref, persistent), key, vm.gid, persistent)) this.statsOf(vm.gid).flushes++;
+    if (this.remove(this.idOf(ref, persistent), key)) this.statsOf(vm.gid).flushes++;
   }
 
   /** Drops up to `frames` ephemeral pages, oldest first, giving their frames back to the host. */
   dropEphemeral(frames: number): number {
     let dropped = 0;
-    for (const [id, [pk, key]] of this.ephemeral) {
-      if (dropped >= frames) break;
-      const frame = this.pools.get(pk)!.get(key)!;
-      this.pools.get(pk)!.delete(key);
-      this.ephemeral.delete(id);
-      this.pool.release(frame);
-      const owner = pk.startsWith('e') ? Number(pk.slice(1)) : -1;
-      if (owner >= 0) this.statsOf(owner).ephPages--;
+    while (dropped < frames && this.oldestEph !== NONE) {
+      const frame = this.oldestEph;
+      const id = this.poolOfFrame[frame];
+      this.remove(id, this.keyHi[frame] * TWO_32 + this.keyLo[frame]);
       dropped++;
     }
     return dropped;
@@ -157,43 +174,124 @@ export class Tmem {
 
   /** Frees every page of a guest's private pools (the guest is gone). */
   destroyGuest(gid: number): void {
-    for (const persistent of [false, true]) {
-      const pk = poolKey({ kind: 'private', gid }, persistent);
-      for (const key of [...(this.pools.get(pk)?.keys() ?? [])]) this.remove(pk, key, gid, persistent);
-      this.pools.delete(pk);
+    const eph = privateId(gid, false);
+    const pers = privateId(gid, true);
+    const kind = this.pool.kind;
+    for (let f = 0; f < this.poolOfFrame.length; f++) {
+      if (kind[f] !== FrameKind.Tmem) continue;
+      const id = this.poolOfFrame[f];
+      if (id === eph || id === pers) this.remove(id, this.keyHi[f] * TWO_32 + this.keyLo[f]);
     }
     this.stats.delete(gid);
   }
 
+  /** The number of a pool: private ones from the guest id, shared ones as they first appear. */
+  private idOf(ref: PoolRef, persistent: boolean): number {
+    if (ref.kind === 'private') return privateId(ref.gid, persistent);
+    let n = this.sharedIds.get(ref.fs);
+    if (n === undefined) {
+      n = this.nextShared++;
+      this.sharedIds.set(ref.fs, n);
+    }
+    return -2 - n;
+  }
+
   private copyIn(bytes: Uint8Array): number {
-    if (this.fallow <= 0) return -1;
-    const frame = this.pool.alloc(FrameKind.Tmem);
-    if (frame < 0) return -1;
-    this.pool.bytes(frame).set(bytes);
+    if (this.fallow <= 0) return NONE;
+    const frame = this.pool.allocUnzeroed(FrameKind.Tmem);
+    if (frame < 0) return NONE;
+    this.pool.write(frame, 0, bytes);
     return frame;
   }
 
-  private remove(pk: string, key: number, gid: number, persistent: boolean): boolean {
-    const pool = this.pools.get(pk);
-    const frame = pool?.get(key);
-    if (frame === undefined) return false;
-    pool!.delete(key);
-    this.pool.release(frame);
-    const s = this.statsOf(gid);
-    if (persistent) s.persPages--;
-    else {
-      this.ephemeral.delete(`${pk}|${key}`);
-      if (pk.startsWith('e')) s.ephPages--;
+  private slotOf(id: number, hi: number, lo: number): number {
+    let h = Math.imul(id ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b) ^ Math.imul(lo, 0xc2b2ae35);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    return (h ^ (h >>> 13)) & this.mask;
+  }
+
+  /** The frame holding (pool, key), or NONE. */
+  private find(id: number, key: number): number {
+    if (this.mask === 0) return NONE;
+    const hi = Math.floor(key / TWO_32);
+    const lo = key >>> 0;
+    for (let i = this.slotOf(id, hi, lo); ; i = (i + 1) & this.mask) {
+      const f = this.table[i];
+      if (f === NONE) return NONE;
+      if (this.poolOfFrame[f] === id && this.keyLo[f] === lo && this.keyHi[f] === hi) return f;
     }
+  }
+
+  private insert(frame: number, id: number, key: number): void {
+    if (this.mask === 0) this.allocate();
+    const hi = Math.floor(key / TWO_32);
+    const lo = key >>> 0;
+    this.poolOfFrame[frame] = id;
+    this.keyHi[frame] = hi;
+    this.keyLo[frame] = lo;
+    this.older[frame] = NONE;
+    this.newer[frame] = NONE;
+    let i = this.slotOf(id, hi, lo);
+    while (this.table[i] !== NONE) i = (i + 1) & this.mask;
+    this.table[i] = frame;
+  }
+
+  /** Takes (pool, key) out, freeing its frame; false if it was not there. */
+  private remove(id: number, key: number): boolean {
+    if (this.mask === 0) return false;
+    const hi = Math.floor(key / TWO_32);
+    const lo = key >>> 0;
+    let i = this.slotOf(id, hi, lo);
+    let frame = NONE;
+    for (; ; i = (i + 1) & this.mask) {
+      frame = this.table[i];
+      if (frame === NONE) return false;
+      if (this.poolOfFrame[frame] === id && this.keyLo[frame] === lo && this.keyHi[frame] === hi) break;
+    }
+    // Backward-shift deletion: later entries of the probe run move up, so no tombstones build up.
+    for (let j = (i + 1) & this.mask; this.table[j] !== NONE; j = (j + 1) & this.mask) {
+      const f = this.table[j];
+      const home = this.slotOf(this.poolOfFrame[f], this.keyHi[f], this.keyLo[f]);
+      // Move f into the hole at i unless its home lies cyclically in (i, j].
+      if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+        this.table[i] = f;
+        i = j;
+      }
+    }
+    this.table[i] = NONE;
+    const owner = ownerOf(id);
+    if (isPersistent(id)) this.statsOf(owner).persPages--;
+    else {
+      const older = this.older[frame];
+      const newer = this.newer[frame];
+      if (older !== NONE) this.newer[older] = newer;
+      else this.oldestEph = newer;
+      if (newer !== NONE) this.older[newer] = older;
+      else this.newestEph = older;
+      if (owner >= 0) this.statsOf(owner).ephPages--;
+    }
+    this.poolOfFrame[frame] = NONE;
+    this.pool.release(frame);
     return true;
   }
 
-  private poolOf(pk: string): Map<number, number> {
-    let p = this.pools.get(pk);
-    if (!p) {
-      p = new Map();
-      this.pools.set(pk, p);
-    }
-    return p;
+  /** The per-frame arrays and the table (twice the host's frames: tmem never holds more than all). */
+  private allocate(): void {
+    const n = this.pool.frameCount;
+    this.poolOfFrame = new Int32Array(n).fill(NONE);
+    this.keyHi = new Uint32Array(n);
+    this.keyLo = new Uint32Array(n);
+    this.older = new Int32Array(n);
+    this.newer = new Int32Array(n);
+    let size = 64;
+    while (size < 2 * n) size *= 2;
+    this.table = new Int32Array(size).fill(NONE);
+    this.mask = size - 1;
   }
 }
+
+const privateId = (gid: number, persistent: boolean): number => gid * 4 + (persistent ? 1 : 0);
+/** The guest a pool belongs to, for its counters; -1 for a shared pool. */
+const ownerOf = (id: number): number => (id >= 0 ? id >> 2 : -1);
+const isPersistent = (id: number): boolean => id >= 0 && (id & 1) === 1;

@@ -1,4 +1,5 @@
 import { compressSync, uncompressSync } from 'lz4-napi';
+import { ByteOp } from '../bytework.ts';
 import { COST } from '../costs.ts';
 import { FrameKind, type FramePool, offsetOf } from '../framepool.ts';
 import { type Guest, PageState } from '../guest.ts';
@@ -7,20 +8,58 @@ import { PAGE_SIZE } from '../units.ts';
 /** A compressed page is kept only if it fits in half a page. */
 export const ZIP_SLOT = PAGE_SIZE / 2;
 
+/**
+ * One guest's cache. Frame positions index its frames; slot s is half s & 1 of position s >> 1. Used
+ * slots are kept oldest first in a doubly linked list over slot numbers (typed arrays, no objects), so
+ * the oldest is found, and any slot dropped, in constant time.
+ */
 interface GuestCache {
   capacityFrames: number;
-  /** Cache frames (-1: a position free for reuse); slot s lives in frames[s >> 1] at half s & 1. */
-  frames: number[];
+  /** The frame at each position (-1: a position free for reuse). */
+  frames: Int32Array;
+  /** Positions in use (the rest of `frames` is spare room). */
+  positions: number;
   live: number;
-  /** Per frame position, a bit per used half. */
+  /** Per position, a bit per used half. */
   halves: Uint8Array;
-  /** Frame positions with one half free; positions with no frame. */
-  partial: Set<number>;
-  empty: number[];
+  /** Positions with one half free, as a stack (`queued` marks those on it, stale or not). */
+  partial: Int32Array;
+  partialTop: number;
+  queued: Uint8Array;
+  partialCount: number;
+  /** Positions with no frame, for reuse. */
+  empty: Int32Array;
+  emptyTop: number;
+  /** Per slot: compressed length, guest page, and neighbours in the oldest-first list (-1: none). */
   lengths: Uint16Array;
-  /** The guest page in each used slot, oldest first (Map keeps insertion order). */
-  order: Map<number, number>;
+  gpnOf: Int32Array;
+  older: Int32Array;
+  newer: Int32Array;
+  oldest: number;
+  newest: number;
+  used: number;
 }
+
+const newCache = (capacityFrames: number): GuestCache => ({
+  capacityFrames,
+  frames: new Int32Array(0),
+  positions: 0,
+  live: 0,
+  halves: new Uint8Array(0),
+  partial: new Int32Array(0),
+  partialTop: 0,
+  queued: new Uint8Array(0),
+  partialCount: 0,
+  empty: new Int32Array(0),
+  emptyTop: 0,
+  lengths: new Uint16Array(0),
+  gpnOf: new Int32Array(0),
+  older: new Int32Array(0),
+  newer: new Int32Array(0),
+  oldest: -1,
+  newest: -1,
+  used: 0,
+});
 
 /**
  * ESX's memory compression cache: on the way to host swap, a page is compressed (LZ4) and kept if it
@@ -36,23 +75,14 @@ export class ZipCache {
   ) {}
 
   attach(vm: Guest): void {
-    this.caches.set(vm.gid, {
-      capacityFrames: Math.floor(vm.config.memszPages * this.fraction),
-      frames: [],
-      live: 0,
-      halves: new Uint8Array(0),
-      partial: new Set(),
-      empty: [],
-      lengths: new Uint16Array(0),
-      order: new Map(),
-    });
+    this.caches.set(vm.gid, newCache(Math.floor(vm.config.memszPages * this.fraction)));
   }
 
   /** Frees every cache frame of a guest whose pages have all been dropped. */
   detach(vm: Guest): void {
     const c = this.caches.get(vm.gid);
     if (!c) return;
-    for (const f of c.frames) if (f >= 0) this.pool.release(f);
+    for (let fi = 0; fi < c.positions; fi++) if (c.frames[fi] >= 0) this.pool.release(c.frames[fi]);
     this.caches.delete(vm.gid);
   }
 
@@ -60,7 +90,12 @@ export class ZipCache {
   usage(vm: Guest): { size: number; used: number; pages: number } {
     const c = this.caches.get(vm.gid);
     if (!c) return { size: 0, used: 0, pages: 0 };
-    return { size: c.capacityFrames, used: c.order.size / 2, pages: c.order.size };
+    return { size: c.capacityFrames, used: c.used / 2, pages: c.used };
+  }
+
+  /** Compressed pages a guest has in the cache. */
+  pages(vm: Guest): number {
+    return this.caches.get(vm.gid)?.used ?? 0;
   }
 
   /**
@@ -71,15 +106,24 @@ export class ZipCache {
     const c = this.caches.get(vm.gid);
     if (!c || c.capacityFrames === 0) return 'full';
     const frame = vm.pmapLoc[gpn];
-    const bytes = this.pool.bytes(frame);
-    const packed = compressSync(Buffer.from(bytes.buffer, bytes.byteOffset, PAGE_SIZE));
+    const packed = compressPage(this.pool.bytes(frame));
+    const work = this.pool.work.pages;
+    work[ByteOp.compress]++;
     if (packed.length > ZIP_SLOT) return 'incompressible';
     const slot = this.takeSlot(vm, c);
     if (slot < 0) return 'full';
     const f = c.frames[slot >> 1];
     this.pool.slabOf(f).set(packed, offsetOf(f) + (slot & 1) * ZIP_SLOT);
+    work[ByteOp.copy] += packed.length / PAGE_SIZE;
     c.lengths[slot] = packed.length;
-    c.order.set(slot, gpn);
+    c.gpnOf[slot] = gpn;
+    // Newest at the tail of the list.
+    c.older[slot] = c.newest;
+    c.newer[slot] = -1;
+    if (c.newest >= 0) c.newer[c.newest] = slot;
+    else c.oldest = slot;
+    c.newest = slot;
+    c.used++;
     this.pool.release(frame);
     vm.setPage(gpn, PageState.Compressed, slot);
     vm.stats.zips++;
@@ -89,15 +133,13 @@ export class ZipCache {
   /** Whether the cache has a free slot or may grow by a frame. */
   hasRoom(vm: Guest): boolean {
     const c = this.caches.get(vm.gid);
-    return !!c && (c.partial.size > 0 || c.live < c.capacityFrames);
+    return !!c && (c.partialCount > 0 || c.live < c.capacityFrames);
   }
 
   /** The oldest compressed page of a guest, to evict to swap; -1 when the cache is empty. */
   oldest(vm: Guest): number {
     const c = this.caches.get(vm.gid);
-    if (!c) return -1;
-    for (const gpn of c.order.values()) return gpn;
-    return -1;
+    return c && c.oldest >= 0 ? c.gpnOf[c.oldest] : -1;
   }
 
   /** Decompresses a cached page into `into` (4 KiB) without moving it. */
@@ -106,8 +148,10 @@ export class ZipCache {
     const slot = vm.pmapLoc[gpn];
     const f = c.frames[slot >> 1];
     const at = offsetOf(f) + (slot & 1) * ZIP_SLOT;
-    const packed = this.pool.slabOf(f).subarray(at, at + c.lengths[slot]);
-    into.set(uncompressSync(Buffer.from(packed.buffer, packed.byteOffset, packed.length)));
+    decompressPage(this.pool.slabOf(f).subarray(at, at + c.lengths[slot]), into);
+    const work = this.pool.work.pages;
+    work[ByteOp.decompress]++;
+    work[ByteOp.copy]++;
   }
 
   /** A fault on a compressed page: decompress into `frame`, free the slot, map the page privately. */
@@ -124,50 +168,92 @@ export class ZipCache {
   free(vm: Guest, gpn: number): void {
     const c = this.caches.get(vm.gid)!;
     const slot = vm.pmapLoc[gpn];
+    const older = c.older[slot];
+    const newer = c.newer[slot];
+    if (older >= 0) c.newer[older] = newer;
+    else c.oldest = newer;
+    if (newer >= 0) c.older[newer] = older;
+    else c.newest = older;
+    c.used--;
     const fi = slot >> 1;
-    c.order.delete(slot);
+    const had = c.halves[fi];
     c.halves[fi] &= ~(1 << (slot & 1));
     if (c.halves[fi] !== 0) {
-      c.partial.add(fi);
+      // Full before: now one half is free.
+      c.partialCount++;
+      if (!c.queued[fi]) {
+        c.queued[fi] = 1;
+        c.partial[c.partialTop++] = fi;
+      }
       return;
     }
     // A cache frame with both halves free goes back to the host.
-    c.partial.delete(fi);
+    if (had !== 3) c.partialCount--;
     this.pool.release(c.frames[fi]);
     c.frames[fi] = -1;
-    c.empty.push(fi);
+    c.empty[c.emptyTop++] = fi;
     c.live--;
     vm.cacheFrames--;
   }
 
   private takeSlot(vm: Guest, c: GuestCache): number {
-    for (const fi of c.partial) {
-      c.partial.delete(fi);
-      const half = c.halves[fi] & 1 ? 1 : 0;
-      c.halves[fi] |= 1 << half;
+    while (c.partialTop > 0) {
+      const fi = c.partial[--c.partialTop];
+      c.queued[fi] = 0;
+      const h = c.halves[fi];
+      // Stale: the position filled up or went empty since it was queued.
+      if (c.frames[fi] < 0 || h === 0 || h === 3) continue;
+      const half = h & 1 ? 1 : 0;
+      c.halves[fi] = 3;
+      c.partialCount--;
       return 2 * fi + half;
     }
     if (c.live >= c.capacityFrames) return -1;
-    const frame = this.pool.alloc(FrameKind.Compressed);
+    // The hypervisor's own frame: each half is read only as far as what was written into it.
+    const frame = this.pool.allocUnzeroed(FrameKind.Compressed);
     if (frame < 0) return -1;
-    let fi = c.empty.pop();
-    if (fi === undefined) {
-      fi = c.frames.length;
-      c.frames.push(frame);
-      c.halves = grow(c.halves, c.frames.length);
-      c.lengths = grow(c.lengths, 2 * c.frames.length);
-    } else c.frames[fi] = frame;
+    let fi: number;
+    if (c.emptyTop > 0) fi = c.empty[--c.emptyTop];
+    else {
+      fi = c.positions++;
+      if (fi >= c.frames.length) growCache(c, Math.max(16, 2 * c.frames.length));
+    }
+    c.frames[fi] = frame;
     c.live++;
     vm.cacheFrames++;
     c.halves[fi] = 1;
-    c.partial.add(fi);
+    c.partialCount++;
+    c.queued[fi] = 1;
+    c.partial[c.partialTop++] = fi;
     return 2 * fi;
   }
 }
 
-function grow<T extends Uint8Array | Uint16Array>(a: T, n: number): T {
-  if (a.length >= n) return a;
-  const b = new (a.constructor as new (n: number) => T)(Math.max(n, 2 * a.length));
+/** Room for `n` frame positions (and their 2n slots) in a guest's cache. */
+function growCache(c: GuestCache, n: number): void {
+  c.frames = grown(c.frames, n, -1);
+  c.halves = grown(c.halves, n, 0);
+  c.partial = grown(c.partial, n, 0);
+  c.queued = grown(c.queued, n, 0);
+  c.empty = grown(c.empty, n, 0);
+  c.lengths = grown(c.lengths, 2 * n, 0);
+  c.gpnOf = grown(c.gpnOf, 2 * n, -1);
+  c.older = grown(c.older, 2 * n, -1);
+  c.newer = grown(c.newer, 2 * n, -1);
+}
+
+/** LZ4 of a page (its own function, so a CPU profile shows it apart from the cache's bookkeeping). */
+function compressPage(page: Uint8Array): Buffer {
+  return compressSync(Buffer.from(page.buffer, page.byteOffset, PAGE_SIZE));
+}
+
+function decompressPage(packed: Uint8Array, into: Uint8Array): void {
+  into.set(uncompressSync(Buffer.from(packed.buffer, packed.byteOffset, packed.length)));
+}
+
+function grown<T extends Uint8Array | Uint16Array | Int32Array>(a: T, n: number, fill: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
   return b;
 }

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { useLayoutEffect } from 'react';
-import type { Line } from '../render/text.ts';
+import type { Line } from '../../render/text.ts';
 import type { Theme } from '../theme.ts';
 
 /** Where a painted frame goes instead of through Ink's output (see run.tsx): one string a row. */
