@@ -53,6 +53,10 @@ export interface GuestOsStats {
   cacheMisses: number;
   writebacks: number;
   cacheDrops: number;
+  /** Pages read from the guest's storage: file pages its page cache missed (and tmem did not hold), and swap-ins from its swap device. */
+  storageReads: number;
+  /** Pages written to the guest's storage: dirty file pages written back, and swap-outs to its swap device. */
+  storageWrites: number;
 }
 
 const OS_SEEDS: Record<OsType, number> = { linux: 0x11, windows: 0x22, solaris: 0x33, freebsd: 0x44 };
@@ -100,6 +104,8 @@ export class GuestOS {
     cacheMisses: 0,
     writebacks: 0,
     cacheDrops: 0,
+    storageReads: 0,
+    storageWrites: 0,
   };
   /** The host's byte-work counters. */
   private readonly work: Float64Array;
@@ -263,6 +269,7 @@ export class GuestOS {
       } else {
         this.swap.read(slot, bytes);
         this.swap.discard(slot);
+        this.stats.storageReads++;
         this.vm.stall += COST.guestSwapIn;
       }
       this.swapSlots.give(slot);
@@ -345,6 +352,7 @@ export class GuestOS {
       fillPage(bytes, file.kind, file.seed, fpage);
       this.work[ByteOp.copy]++;
     }
+    this.stats.storageReads++;
     this.vm.stall += sequential ? COST.diskSequentialRead : COST.diskRandomRead;
     return frame;
   }
@@ -373,6 +381,7 @@ export class GuestOS {
     this.disk.write(file.disk[fpage], bytes);
     this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
     this.stats.writebacks++;
+    this.stats.storageWrites++;
     this.vm.stall += COST.diskWrite;
   }
 
@@ -438,6 +447,7 @@ export class GuestOS {
       this.frontswapped[slot] = 1;
     } else {
       this.swap.write(slot, bytes);
+      this.stats.storageWrites++;
       this.vm.stall += COST.guestSwapOut;
     }
     p.pte[vpage] = swapEntry(slot);

@@ -64,6 +64,11 @@ const GUEST_OS_FIELDS = {
   committedMB: NUMBER,
   swapInsPerSec: NUMBER,
   swapOutsPerSec: NUMBER,
+  swapIns: NUMBER,
+  storageReads: NUMBER,
+  storageWrites: NUMBER,
+  storageReadsPerSec: NUMBER,
+  storageWritesPerSec: NUMBER,
 } as const satisfies Record<keyof GuestOsSnapshot, Type>;
 
 export const WORKLOAD_FIELDS = {

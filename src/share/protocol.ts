@@ -97,6 +97,11 @@ const guestSchema = z.object({
     committedMB: num,
     swapInsPerSec: num,
     swapOutsPerSec: num,
+    swapIns: num,
+    storageReads: num,
+    storageWrites: num,
+    storageReadsPerSec: num,
+    storageWritesPerSec: num,
   }),
   workloads: z.array(
     z.object({

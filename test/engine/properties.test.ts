@@ -532,9 +532,10 @@ describe('engine properties', () => {
   });
 
   it('(f) does not leave every guest stopped in the low state while none is reclaimed', () => {
-    // Host.mayRun stops a guest above its target in `low`, and the reclaimer ignores a guest within its
-    // dead band (max(256, 1 % of memsz) pages) of its target. If the two disagree, a guest in between is
-    // stopped for good, and when every guest is, free memory never rises again (this scenario did that).
+    // In `low` a guest above its target may not allocate (Reclaimer.makeRoom), and the reclaimer ignores
+    // a guest within its dead band (max(256, 1 % of memsz) pages) of its target. If the two disagree, a
+    // guest in between is stopped for good, and when every guest is, free memory never rises again
+    // (this scenario did that).
     const host = noBalloonHost();
     try {
       for (let i = 0; i < 10; i++) host.tick();
