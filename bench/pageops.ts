@@ -8,11 +8,10 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compressSync, uncompressSync } from 'lz4-napi';
 import type { ByteOp } from '../src/engine/bytework.ts';
 import { type ContentKind, fillPage } from '../src/engine/content.ts';
 import { checksumPage, hashPage, isZeroPage, pagesEqual } from '../src/engine/pagehash.ts';
-import { ZIP_SLOT } from '../src/engine/reclaim/zipcache.ts';
+import { compressPage, decompressPage, ZIP_SLOT } from '../src/engine/reclaim/zipcache.ts';
 
 const PAGES = 65536;
 const MASK = PAGES - 1;
@@ -85,7 +84,7 @@ const rates: Record<keyof typeof ByteOp, number> = {
   copy: rate((i) => hot[i & 15].copy(scratch, dstAt(i) * 4096)),
   hash: rate((i) => hashPage(page(i))),
   compare: rate((i) => pagesEqual(page(i), page(i + 1))),
-  compress: rate((i) => compressSync(page(i))),
+  compress: rate((i) => compressPage(page(i))),
   decompress: 0,
   swapWrite: 0,
   swapRead: 0,
@@ -108,12 +107,12 @@ const rates: Record<keyof typeof ByteOp, number> = {
   access: accessRate(),
 };
 // Decompression of what the cache keeps: pages that packed into half a page.
-const packed: Buffer[] = [];
+const packed: Uint8Array[] = [];
 for (let i = 0; packed.length < 1024; i++) {
-  const p = compressSync(page(i));
+  const p = compressPage(page(i));
   if (p.length <= ZIP_SLOT) packed.push(p);
 }
-rates.decompress = rate((i) => uncompressSync(packed[i & 1023]));
+rates.decompress = rate((i) => decompressPage(packed[i & 1023], scratch.subarray(0, 4096)));
 // A file written page by page once, then rewritten in batches (runs of RUN pages, one call each, as the
 // engine's WriteBehind sends them) and read a page at a time, at random slots.
 newFile();
@@ -161,7 +160,7 @@ if (process.argv.includes('--json')) {
   const sizes = KINDS.map((kind, k) => {
     let sum = 0;
     for (let i = 0; i < 64; i++)
-      sum += compressSync(pool.subarray((k + 5 * i) * 4096, (k + 5 * i + 1) * 4096)).length;
+      sum += compressPage(pool.subarray((k + 5 * i) * 4096, (k + 5 * i + 1) * 4096)).length;
     return `${kind} ${Math.round(sum / 64)}`;
   });
   console.log(
