@@ -5,7 +5,14 @@ import { pdhCsv } from '../../src/output/pdh-csv.ts';
 import { parsePreset } from '../../src/scenario/preset.ts';
 import { Session } from '../../src/session/session.ts';
 
-const PRESET = ['# one guest', 'host:', '  memory: 128MB', 'guests:', '  - name: vm1', '    memsz: 64MB'].join('\n');
+const PRESET = [
+  '# one guest',
+  'host:',
+  '  memory: 128MB',
+  'guests:',
+  '  - name: vm1',
+  '    memsz: 64MB',
+].join('\n');
 
 function sampleUnder(personality: string) {
   const session = new Session(parsePreset(PRESET, 'one.yaml'), { personality });
