@@ -5,17 +5,12 @@
  * answer be one of its choices. With `idle` the trainee does nothing (reads, answers, sends nothing):
  * then every task must fail, or the lesson passes without teaching anything.
  */
-import type { CommandResult } from '../engine/commands.ts';
-import type { HostSnapshot } from '../engine/snapshot.ts';
 import type { Lesson, LessonStep, SolutionAction } from '../scenario/lesson.ts';
 import type { Keystroke } from '../scenario/script-keys.ts';
-import { CompareSession } from '../session/compare-session.ts';
-import type { CompareView, HostLink } from '../session/link.ts';
 import { LocalLink } from '../session/link.ts';
-import { Session } from '../session/session.ts';
 import { Controller } from '../ui/controller.ts';
 import { Condition } from './expr-eval.ts';
-import type { View } from './fields.ts';
+import { lessonScreen, lessonSession, TraineeLink, viewOf } from './host.ts';
 import { LessonRun } from './run.ts';
 
 /** Simulated seconds a task without a time limit is given in a check. */
@@ -34,81 +29,6 @@ export interface CheckOptions {
   readonly idle?: boolean;
   /** Each step as it ends. */
   readonly onStep?: (report: StepReport) => void;
-}
-
-/**
- * A lesson's host: its preset, with the lesson's seed and personality; in a compare lesson one host per
- * personality, side by side. A personality that cannot run the preset makes the lesson unusable: it says
- * which and why.
- */
-export function lessonSession(lesson: Lesson, seed?: number): Session | CompareSession {
-  const s = seed ?? lesson.seed;
-  const open = (personality?: string): Session =>
-    new Session(lesson.preset, {
-      ...(s === undefined ? {} : { seed: s }),
-      ...(personality === undefined ? {} : { personality }),
-    });
-  if (!lesson.compare) return open(lesson.personality);
-  const sessions: Session[] = [];
-  try {
-    for (const p of lesson.compare) {
-      try {
-        sessions.push(open(p));
-      } catch (e) {
-        throw new Error(`${lesson.file}: ${p} cannot run this lesson's preset: ${(e as Error).message}`);
-      }
-    }
-  } catch (e) {
-    for (const opened of sessions) opened.close();
-    throw e;
-  }
-  return new CompareSession(sessions);
-}
-
-/** The host as the trainee's keys reach it: every command it accepts is told to the lesson. */
-export class TraineeLink implements HostLink {
-  constructor(
-    private readonly link: HostLink,
-    private readonly run: LessonRun,
-  ) {}
-
-  get snapshot(): HostSnapshot {
-    return this.link.snapshot;
-  }
-
-  get readOnly(): string | null {
-    return this.link.readOnly;
-  }
-
-  get compare(): CompareView | undefined {
-    return this.link.compare;
-  }
-
-  subscribe(fn: (s: HostSnapshot) => void): () => void {
-    return this.link.subscribe(fn);
-  }
-
-  async send(text: string): Promise<CommandResult> {
-    const r = await this.link.send(text);
-    if (r.ok) this.run.sent(text);
-    return r;
-  }
-
-  close(): Promise<void> {
-    return this.link.close();
-  }
-}
-
-/** The screen a lesson opens on: its own, the compare screen in compare mode, or the personality's. */
-export function lessonScreen(lesson: Lesson, first: HostSnapshot): 'esxtop' | 'xentop' | 'compare' {
-  return lesson.screen ?? (lesson.compare ? 'compare' : first.screen);
-}
-
-/** What the trainee has on screen, as conditions read it. */
-export function viewOf(controller: Controller): View {
-  const gid = controller.ui.selectedGid;
-  const guest = controller.snap.guests.find((g) => g.GID === gid)?.name ?? null;
-  return { screen: controller.ui.screen, guest };
 }
 
 /** Runs the lesson; one report per step, in order (it stops at the first step that cannot end). */

@@ -12,7 +12,7 @@
  */
 import type { HostLink } from '../session/link.ts';
 import { configPath, loadLayout } from './config.ts';
-import { Controller } from './controller.ts';
+import { Controller, type LessonPort } from './controller.ts';
 import { ScreenWriter } from './screen-writer.ts';
 import { colorWanted, loadTheme } from './theme.ts';
 import { pidusageSampler } from './usage.ts';
@@ -26,6 +26,10 @@ export interface DashboardOptions {
    * power-on work do not slow the loading of the dashboard itself.
    */
   onReady?: () => void;
+  /** A lesson under way: its pane and keys (memvisor lesson). */
+  lesson?: LessonPort;
+  /** Called with the controller once it exists (a lesson follows what the trainee has on screen). */
+  onController?: (controller: Controller) => void;
 }
 
 const ENTER = '\x1b[?1049h';
@@ -53,7 +57,9 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
     cols: stdout.columns || 80,
     rows: stdout.rows || 24,
     sampler: pidusageSampler,
+    ...(options.lesson ? { lesson: options.lesson } : {}),
   });
+  options.onController?.(controller);
   if (warnings.length > 0)
     controller.ui = { ...controller.ui, message: { text: warnings.join('; '), kind: 'error' } };
 
