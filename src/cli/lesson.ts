@@ -107,8 +107,7 @@ function listLessons(): void {
   for (const f of files) {
     const l = loadLesson(f.path);
     const p = progress.get(f.name);
-    const done = p !== undefined && Object.values(p.results).filter((r) => r.done).length === p.steps;
-    if (!done) suggestion ??= f;
+    if (!p?.finished) suggestion ??= f;
     console.log(
       `${String(f.number).padStart(2)}  ${l.title.padEnd(46)} ${String(l.minutes).padStart(2)} min`,
     );

@@ -113,6 +113,7 @@ export function progressLine(p: LessonProgress | undefined): string {
   const done = results.filter((r) => r.done).length;
   const hints = results.reduce((n, r) => n + r.hints, 0);
   const minutes = Math.max(1, Math.round(results.reduce((n, r) => n + r.seconds, 0) / 60));
-  const state = done === p.steps ? 'all steps done' : `${done}/${p.steps} steps done`;
-  return `${state}, ${hints} hint${hints === 1 ? '' : 's'}, ${minutes} min`;
+  const state = done === p.steps ? 'every step done' : `${done}/${p.steps} steps done`;
+  const end = p.finished ? ', to the end' : '';
+  return `${state}${end}, ${hints} hint${hints === 1 ? '' : 's'}, ${minutes} min`;
 }

@@ -82,7 +82,8 @@ export class LessonShell implements LessonPort {
 
   /** What the pane shows now. */
   model(): LessonPaneModel {
-    const title = `Lesson ${this.options.number ?? ''}${this.options.number ? ' · ' : ''}${this.lesson.title}`;
+    const n = this.options.number;
+    const title = n ? `Lesson ${n} · ${this.lesson.title}` : `Lesson · ${this.lesson.title}`;
     const steps = this.lesson.steps.length;
     const step = this.run.step;
     const state = this.run.state;
