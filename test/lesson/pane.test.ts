@@ -119,7 +119,6 @@ const LESSON = parseLesson(
 
 describe('a lesson on the dashboard', () => {
   const dir = mkdtempSync(join(tmpdir(), 'memvisor-pane-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const session = lessonSession(LESSON);
   const link = new LocalLink(session);
   const progress = new ProgressStore(join(dir, 'progress.json'));
@@ -138,6 +137,7 @@ describe('a lesson on the dashboard', () => {
     shell.stop();
     controller.stop();
     session.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const screen = (): string => controller.frame().map(plain).join('\n');
