@@ -1,22 +1,31 @@
 /**
- * Page operations the engine is built from, each against a plain 4 KiB copy of the same pages measured
- * in the same run (the machine is shared and noisy: only ratios within one run mean anything). With
- * `--json` it prints the rate of every kind of byte work the engine counts (src/engine/bytework.ts),
- * which `presets` prices the engine's counts at.
+ * Page operations the engine is built from, each against a plain 4 KiB copy measured in the same run
+ * (the machine is shared and noisy: only ratios within one run mean anything). Pages are taken at random
+ * from 256 MiB of frames holding the engine's kinds of content in turn, as the engine meets them (not a
+ * few hot pages that stay in the CPU's caches). With `--json` it prints the rate of every kind of byte
+ * work the engine counts (src/engine/bytework.ts), which `presets` prices the engine's counts at.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compressSync, uncompressSync } from 'lz4-napi';
 import type { ByteOp } from '../src/engine/bytework.ts';
-import { fillPage } from '../src/engine/content.ts';
+import { type ContentKind, fillPage } from '../src/engine/content.ts';
 import { checksumPage, hashPage, isZeroPage, pagesEqual } from '../src/engine/pagehash.ts';
+import { ZIP_SLOT } from '../src/engine/reclaim/zipcache.ts';
 
-const PAGES = 4096;
-const pool = new Uint8Array(PAGES * 4096);
-for (let i = 0; i < PAGES; i++) fillPage(pool.subarray(i * 4096, (i + 1) * 4096), 'text', 7, i);
-const page = (i: number): Uint8Array => pool.subarray((i % PAGES) * 4096, ((i % PAGES) + 1) * 4096);
-const dst = new Uint8Array(4096);
+const PAGES = 65536;
+const MASK = PAGES - 1;
+const KINDS: ContentKind[] = ['text', 'db', 'heap', 'os', 'random'];
+const pool = Buffer.alloc(PAGES * 4096);
+for (let i = 0; i < PAGES; i++)
+  fillPage(pool.subarray(i * 4096, (i + 1) * 4096), KINDS[i % KINDS.length], 7, i);
+/** The i-th page of a random walk over the pool. */
+const at = (i: number): number => ((i * 40503) & MASK) * 4096;
+const page = (i: number): Buffer => pool.subarray(at(i), at(i) + 4096);
+/** Destinations for copies and zeroing: a second region, so the sources keep their contents. */
+const scratch = Buffer.alloc(16384 * 4096);
+const dstAt = (i: number): number => (i * 7919) & 16383;
 
 /** Pages per second of `fn`, best of three half-second runs, by the process's CPU time. */
 function rate(fn: (i: number) => void): number {
@@ -34,54 +43,80 @@ function rate(fn: (i: number) => void): number {
   return best;
 }
 
-/** Host frames touched for the first time: fresh memory from the operating system, one page after another. */
-function firstTouchRate(): number {
+/** Pages per CPU second of `fn` over `pages` pages once each (for what happens once: a first touch). */
+function once(pages: number, setup: () => void, fn: (i: number) => void): number {
   let best = 0;
   for (let run = 0; run < 3; run++) {
-    const fresh = new Uint8Array(16384 * 4096);
+    setup();
     const c0 = process.cpuUsage();
-    for (let o = 0; o < fresh.length; o += 4096) fresh[o] = 1;
+    for (let i = 0; i < pages; i++) fn(i);
     const c = process.cpuUsage(c0);
-    best = Math.max(best, 16384 / ((c.user + c.system) / 1e6));
+    best = Math.max(best, pages / ((c.user + c.system) / 1e6));
   }
   return best;
 }
 
-/** A guest access at its least: a pmap lookup and a one-byte touch of the frame, over 256 MiB of frames. */
+/** A guest access at its least: a pmap lookup and a one-byte touch of the frame. */
 function accessRate(): number {
-  const frames = 65536;
-  const mem = new Uint8Array(frames * 4096).fill(1);
-  const pmap = new Int32Array(frames);
-  for (let i = 0; i < frames; i++) pmap[i] = (i * 7919) % frames;
+  const pmap = new Int32Array(PAGES);
+  for (let i = 0; i < PAGES; i++) pmap[i] = (i * 7919) & MASK;
   let sink = 0;
   const r = rate((i) => {
     const gpn = (i * 2654435761) >>> 16;
-    sink += mem[pmap[gpn] * 4096 + (i & 4095)]++;
+    sink += pool[pmap[gpn] * 4096 + (i & 4095)];
   });
   if (sink < 0) console.log(sink);
   return r;
 }
 
-const copy = rate((i) => dst.set(page(i)));
 const dir = mkdtempSync(join(tmpdir(), 'memvisor-bench-'));
-const fd = openSync(join(dir, 'swap'), 'w+');
-for (let i = 0; i < PAGES; i++) writeSync(fd, page(i), 0, 4096, i * 4096);
-const packed = Array.from({ length: 64 }, (_, i) => compressSync(Buffer.from(page(i))));
-const slot = (i: number): number => ((i * 7919) % PAGES) * 4096;
+const SLOTS = 16384;
+let fresh = new Uint8Array(0);
+let fd = -1;
+const newFile = (): void => {
+  if (fd >= 0) closeSync(fd);
+  fd = openSync(join(dir, `swap-${Math.random()}`), 'w+');
+};
 const rates: Record<keyof typeof ByteOp, number> = {
-  zero: rate((i) => pool.fill(0, (i % PAGES) * 4096, (i % PAGES) * 4096 + 4096)),
-  copy,
+  zero: rate((i) => scratch.fill(0, dstAt(i) * 4096, dstAt(i) * 4096 + 4096)),
+  copy: rate((i) => pool.copy(scratch, dstAt(i) * 4096, at(i), at(i) + 4096)),
   hash: rate((i) => hashPage(page(i))),
   compare: rate((i) => pagesEqual(page(i), page(i + 1))),
-  compress: rate((i) => compressSync(Buffer.from(page(i).buffer, (i % PAGES) * 4096, 4096))),
-  decompress: rate((i) => uncompressSync(packed[i % 64])),
-  swapWrite: rate((i) => writeSync(fd, page(i), 0, 4096, slot(i))),
-  swapRead: rate((i) => readSync(fd, dst, 0, 4096, slot(i))),
+  compress: rate((i) => compressSync(page(i))),
+  decompress: 0,
+  swapWrite: 0,
+  swapRead: 0,
   diskWrite: 0,
   diskRead: 0,
-  freshFrame: firstTouchRate(),
+  freshWrite: once(
+    SLOTS,
+    newFile,
+    (i) => writeSync(fd, pool, at(i), 4096, i * 4096), // a file growing page by page
+  ),
+  freshFrame: once(
+    16384,
+    () => {
+      fresh = new Uint8Array(16384 * 4096);
+    },
+    (i) => {
+      fresh[i * 4096] = 1;
+    },
+  ),
   access: accessRate(),
 };
+// Decompression of what the cache keeps: pages that packed into half a page.
+const packed: Buffer[] = [];
+for (let i = 0; packed.length < 1024; i++) {
+  const p = compressSync(page(i));
+  if (p.length <= ZIP_SLOT) packed.push(p);
+}
+rates.decompress = rate((i) => uncompressSync(packed[i & 1023]));
+// A file written page by page once, then rewritten and read at random slots.
+newFile();
+for (let s = 0; s < SLOTS; s++) writeSync(fd, pool, at(s), 4096, s * 4096);
+const slot = (i: number): number => ((i * 7919) % SLOTS) * 4096;
+rates.swapWrite = rate((i) => writeSync(fd, pool, at(i), 4096, slot(i)));
+rates.swapRead = rate((i) => readSync(fd, scratch, dstAt(i) * 4096, 4096, slot(i)));
 // Guest disks are files like the swap files, written and read the same way.
 rates.diskWrite = rates.swapWrite;
 rates.diskRead = rates.swapRead;
@@ -93,26 +128,32 @@ rmSync(dir, { recursive: true, force: true });
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(rates));
 } else {
-  const avg = packed.reduce((a, b) => a + b.length, 0) / packed.length;
   const rows: [string, number][] = [
-    ['copy a page (baseline)', copy],
+    ['copy a page (baseline)', rates.copy],
     ['zero a page', rates.zero],
     ['hash a page (xxHash64)', rates.hash],
     ['checksum a page (xxHash32)', checksum],
     ['compare two pages', rates.compare],
     ['zero test', zeroTest],
-    ['compress (lz4)', rates.compress],
-    ['decompress (lz4)', rates.decompress],
-    ['swap write (positional)', rates.swapWrite],
+    ['compress (lz4, the five kinds of content)', rates.compress],
+    ['decompress (lz4, pages that fit 2 KiB)', rates.decompress],
+    ['swap write (rewrite, positional)', rates.swapWrite],
+    ['swap write (a file growing)', rates.freshWrite],
     ['swap read (positional)', rates.swapRead],
     ['first touch of fresh memory', rates.freshFrame],
     ['guest access (pmap lookup + touch)', rates.access],
   ];
-  console.log('| page operation (per CPU second) | pages/s | vs copy |');
+  console.log('| page operation (per CPU second, random pages of 256 MiB) | pages/s | vs copy |');
   console.log('|---|---:|---:|');
   for (const [name, r] of rows)
-    console.log(`| ${name} | ${Math.round(r).toLocaleString('en')} | ${(r / copy).toFixed(3)} |`);
+    console.log(`| ${name} | ${Math.round(r).toLocaleString('en')} | ${(r / rates.copy).toFixed(3)} |`);
+  const sizes = KINDS.map((kind, k) => {
+    let sum = 0;
+    for (let i = 0; i < 64; i++)
+      sum += compressSync(pool.subarray((k + 5 * i) * 4096, (k + 5 * i + 1) * 4096)).length;
+    return `${kind} ${Math.round(sum / 64)}`;
+  });
   console.log(
-    `\nlz4 on text-like pages: ${Math.round(avg)} bytes on average (fits the 2 KiB slot: ${avg <= 2048})`,
+    `\nlz4 bytes per page, on average: ${sizes.join(', ')} (the cache keeps pages of 2,048 or less)`,
   );
 }

@@ -2,17 +2,23 @@
  * The soak run: the property tests' random mixes (test/reclaim), run until at least ACCESSES program
  * reads have been verified against what the programs wrote (default 10^7). Every run checks
  * conservation after every tick and command, every page-cache read and write, and at the end peeks
- * every page of every program wherever it is.
+ * every page of every program wherever it is. Then, each in a process of its own, the default preset
+ * runs for a simulated hour and its heap and RSS must stay flat (bench/soak-memory.ts), and a 2 GiB
+ * trace is checked and replayed in bounded memory (bench/soak-trace.ts). `--parts` picks the parts.
  *
  *   node --import tsx bench/soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going]
+ *                                   [--parts data,memory,trace]
  *   node --import tsx bench/soak.ts --replay N      (one run: the plan drawn with seed N)
  *
  * Exit status: 0 all verified and every path taken; 1 a read returned other bytes than last written
- * (DataLossError); 2 any other failure (conservation, a crash); 3 a page path was never taken.
+ * (DataLossError); 2 any other failure (conservation, a crash); 3 a page path was never taken; 4 the
+ * heap or RSS grew over the simulated hour; 5 the trace's replay did not stay in bounded memory.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { VICTIM_POLICIES, type VictimPolicy } from '../src/engine/config.ts';
 import { DataLossError } from '../src/engine/process.ts';
@@ -26,12 +32,16 @@ import {
   runPlan,
 } from '../test/reclaim/helpers.ts';
 
+const PARTS = ['data', 'memory', 'trace'] as const;
+type Part = (typeof PARTS)[number];
+
 interface Options {
   accesses: number;
   seed: number;
   victims: readonly VictimPolicy[];
   keepGoing: boolean;
   replay: number | null;
+  parts: readonly Part[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -41,6 +51,7 @@ function parseArgs(argv: string[]): Options {
     victims: VICTIM_POLICIES,
     keepGoing: false,
     replay: null,
+    parts: PARTS,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -52,7 +63,12 @@ function parseArgs(argv: string[]): Options {
     if (a === '--seed') o.seed = int(value(), a);
     else if (a === '--replay') o.replay = int(value(), a);
     else if (a === '--keep-going') o.keepGoing = true;
-    else if (a === '--victims') {
+    else if (a === '--parts') {
+      const list = value().split(',');
+      for (const p of list)
+        if (!(PARTS as readonly string[]).includes(p)) usage(`--parts: unknown part "${p}"`);
+      o.parts = list as Part[];
+    } else if (a === '--victims') {
       const v = value();
       const list = v === 'all' ? [...VICTIM_POLICIES] : v.split(',');
       for (const p of list)
@@ -73,7 +89,7 @@ function int(s: string, what: string): number {
 function usage(why: string): never {
   console.error(`soak: ${why}`);
   console.error(
-    'usage: soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going] [--replay N]',
+    'usage: soak.ts [accesses] [--seed N] [--victims all|random|lru,...] [--keep-going] [--replay N] [--parts data,memory,trace]',
   );
   process.exit(64);
 }
@@ -166,6 +182,24 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
+/** A part in a process of its own (its memory is what is measured); its exit status. */
+function part(name: 'memory' | 'trace'): number {
+  const file = join(dirname(fileURLToPath(import.meta.url)), `soak-${name}.ts`);
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], { stdio: 'inherit' });
+  return r.status ?? 2;
+}
+
+/** The memory and trace parts, after the data part (which ended with `code`). */
+function rest(code: number): number {
+  for (const p of ['memory', 'trace'] as const) {
+    if (code !== 0) return code;
+    if (opts.parts.includes(p)) code = part(p);
+  }
+  return code;
+}
+
+if (opts.replay === null && !opts.parts.includes('data')) process.exit(rest(0));
+
 try {
   if (opts.replay !== null) {
     opts.seed = opts.replay;
@@ -184,4 +218,5 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-process.exit(exitCode());
+const code = exitCode();
+process.exit(opts.replay !== null ? code : rest(code));

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import type { HostSnapshot } from '../engine/snapshot.ts';
 import { dumpAddressSpaces } from '../output/dump.ts';
 import { jsonSample } from '../output/json.ts';
@@ -41,6 +41,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * is written. A progress bar goes to standard error when that is a terminal.
  */
 export async function runBatch(session: Session, options: BatchOptions): Promise<BatchResult> {
+  if (options.dumpDir !== undefined) makeDumpDir(options.dumpDir);
   const out = openOutput(options.output);
   const bar = progressBar(options.label, options.samples * options.delay);
   const write = options.output === undefined ? (text: string) => bar.above(() => out.write(text)) : out.write;
@@ -141,6 +142,15 @@ export function guestsOfRun(session: Session, seconds: number): CsvGuest[] {
       : [],
   );
   return [...now, ...added];
+}
+
+/** Made before the run: a directory that cannot be made is bad input, found before any sample. */
+function makeDumpDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`batch: --dump-dir ${dir}: cannot create: ${(err as Error).message}`);
+  }
 }
 
 interface Output {

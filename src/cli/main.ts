@@ -7,13 +7,15 @@ import { comparePersonalities, type PersonalityOutcome } from '../session/compar
 import { CompareSession } from '../session/compare-session.ts';
 import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
-import { colorWanted } from '../ui/theme.ts';
+import { colorWanted, ThemeError } from '../ui/theme.ts';
+import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { runLessonCommand } from './lesson.ts';
 import { openSession, openSessionFrom } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
+import { ShareLog, startSharing } from './share.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
 import { wallCommand } from './wall.ts';
@@ -81,6 +83,14 @@ program
     "the first screen: esxtop or xentop (default: the personality's own)",
     screenArg,
   )
+  .option(
+    '--share [address]',
+    'publish the host to viewers (memvisor attach): a socket path or tcp://HOST:PORT',
+  )
+  .option(
+    '--token-file <file>',
+    'with --share tcp://HOST:PORT: the token viewers must give (default: made and printed)',
+  )
   .action(
     async (
       preset: string,
@@ -90,21 +100,30 @@ program
         theme: string;
         color: boolean;
         screen?: 'esxtop' | 'xentop';
+        share?: string | true;
+        tokenFile?: string;
       },
     ) => {
       // Guests power on as the clock runs, so the dashboard draws its first frame at once.
-      const session = openSession(presetPath(preset), { ...opts, stepwisePowerOn: true });
+      const file = presetPath(preset);
+      const session = openSession(file, { ...opts, stepwisePowerOn: true });
       const link = new LocalLink(session, { clock: true });
+      const shareLog = new ShareLog();
+      let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
+        publisher = await startSharing(link, file, opts, shareLog.log);
         await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? session.snapshot.screen,
           onReady: () => link.start(),
+          notes: shareLog.notes,
         });
       } finally {
+        await publisher?.close();
         await link.close();
         session.close();
+        shareLog.print();
       }
     },
   );
@@ -236,6 +255,29 @@ program
   );
 
 program
+  .command('attach')
+  .description(
+    'the dashboard on a shared host (memvisor --share), read-only: every screen and key that only looks',
+  )
+  .argument('<address>', 'what the host printed: a socket path, or tcp://HOST:PORT')
+  .option('--token-file <file>', "with tcp://HOST:PORT: the host's token")
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .option(
+    '--screen <screen>',
+    "the first screen: esxtop or xentop (default: the host personality's own)",
+    screenArg,
+  )
+  .action(
+    async (
+      address: string,
+      opts: { tokenFile?: string; theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
+    ) => {
+      await attachCommand(address, opts);
+    },
+  );
+
+program
   .command('lesson')
   .description(
     'guided lessons on a live host: the list, a lesson on the dashboard, or --check its model solution',
@@ -268,14 +310,33 @@ program
   .description(
     'the classroom board: big figures and charts drawn with blessed-contrib, readable from the back of a room',
   )
-  .argument('[preset]', 'preset file or name (see `memvisor presets`)', 'default')
+  .argument('[preset]', 'preset file or name (see `memvisor presets`; default: default)')
+  .option('--attach <address>', 'follow a shared host (memvisor --share) instead of running one')
+  .option('--token-file <file>', "with --attach tcp://HOST:PORT: the host's token")
   .option('--seed <n>', 'random seed (overrides the preset)', seedArg)
   .option('--personality <name>', 'run the preset under this product personality', personalityArg)
   .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
   .option('--no-color', 'no colours (also when NO_COLOR is set)')
   .action(
-    async (preset: string, opts: { seed?: number; personality?: string; theme: string; color: boolean }) => {
-      await wallCommand(preset, { ...opts, color: colorWanted(opts.color) });
+    async (
+      preset: string | undefined,
+      opts: {
+        attach?: string;
+        tokenFile?: string;
+        seed?: number;
+        personality?: string;
+        theme: string;
+        color: boolean;
+      },
+    ) => {
+      const color = colorWanted(opts.color);
+      if (opts.attach === undefined) {
+        if (opts.tokenFile) throw new UsageError('wall: --token-file goes with --attach');
+        return wallCommand(preset ?? 'default', { ...opts, color });
+      }
+      if (preset !== undefined || opts.seed !== undefined || opts.personality !== undefined)
+        throw new UsageError('wall: --attach follows a shared host: give no preset, --seed or --personality');
+      await wallAttachCommand(opts.attach, { ...opts, color });
     },
   );
 
@@ -300,7 +361,7 @@ try {
   if (err instanceof CommanderError) {
     // Commander has printed its message (or the help, or the version) already.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PresetError || err instanceof UsageError) {
+  } else if (err instanceof PresetError || err instanceof UsageError || err instanceof ThemeError) {
     console.error(err.message);
     process.exitCode = 2;
   } else {

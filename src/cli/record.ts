@@ -17,7 +17,8 @@
  * Keystrokes go in as the bytes a terminal sends, through Ink's own input parsing.
  */
 import { EventEmitter } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Asciicast, CAST_ENV } from '../output/asciicast.ts';
 import { DEFAULT_ESX_LAYOUT } from '../render/esxtop.ts';
 import { DEFAULT_XEN_LAYOUT } from '../render/xentop.ts';
@@ -30,6 +31,7 @@ import { Controller } from '../ui/controller.ts';
 import { ScreenWriter } from '../ui/screen-writer.ts';
 import { loadTheme, themeNames } from '../ui/theme.ts';
 import { progressBar } from './progress.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface RecordOptions {
   /** Overrides the script's seed (which overrides the preset's). */
@@ -236,6 +238,7 @@ export interface RecordCommandOptions {
 /** The command: loads and checks the script (PresetError lists every problem), records it, writes the file. */
 export async function runRecord(file: string, opts: RecordCommandOptions): Promise<void> {
   const script = loadScript(file, { themes: themeNames() });
+  if (opts.output !== undefined) checkWritable(opts.output);
   const bar = progressBar(`record ${file}`, script.duration);
   let text: string;
   try {
@@ -250,4 +253,14 @@ export async function runRecord(file: string, opts: RecordCommandOptions): Promi
   }
   if (opts.output === undefined) process.stdout.write(text);
   else writeFileSync(opts.output, text);
+}
+
+/** The file can be written (checked before a recording of a minute or more, without touching the file). */
+function checkWritable(file: string): void {
+  try {
+    if (existsSync(file) && statSync(file).isDirectory()) throw new Error('it is a directory');
+    accessSync(existsSync(file) ? file : dirname(resolve(file)), constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`record: -o ${file}: cannot write: ${(err as Error).message}`);
+  }
 }

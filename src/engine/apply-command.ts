@@ -4,7 +4,7 @@ import { kernelPagesFor } from './guestos.ts';
 import { type Host, OP_FRAMES } from './host.ts';
 import type { Machine } from './machine.ts';
 import { pagesToMB } from './units.ts';
-import { loadTrace } from './workloads/tracefile.ts';
+import { checkTrace } from './workloads/tracefile.ts';
 
 const mb = (pages: number): string => `${pagesToMB(pages).toFixed(0)}MB`;
 const NAME = /^[A-Za-z0-9_.-]{1,32}$/;
@@ -184,7 +184,7 @@ function checkWorkload(w: WorkloadSpec, verbName: string): CommandResult {
   if (w.type !== 'trace') return ok('');
   if (!w.file) return refuse(`${verbName}: ${w.name}: a trace workload needs file=PATH`);
   try {
-    loadTrace(w.file);
+    checkTrace(w.file);
     return ok('');
   } catch (err) {
     return refuse(`${verbName}: ${w.name}: ${(err as Error).message}`);

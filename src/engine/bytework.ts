@@ -15,16 +15,18 @@ export const ByteOp = {
   compare: 3,
   compress: 4,
   decompress: 5,
-  /** Pages written to and read from swap files (the host's and the guests' own swap devices). */
+  /** Pages rewritten in and read from swap files (the host's and the guests' own swap devices). */
   swapWrite: 6,
   swapRead: 7,
-  /** Pages written to and read from the guests' virtual disks. */
+  /** Pages rewritten in and read from the guests' virtual disks. */
   diskWrite: 8,
   diskRead: 9,
+  /** Pages written where a swap file or disk had none before: the file grows (the file system allocates). */
+  freshWrite: 10,
   /** Host frames used for the first time: the operating system maps fresh memory on first touch. */
-  freshFrame: 10,
+  freshFrame: 11,
   /** Guest page accesses: a pmap lookup and a touch of the frame, the least any access costs. */
-  access: 11,
+  access: 12,
 } as const;
 export type ByteOp = (typeof ByteOp)[keyof typeof ByteOp];
 

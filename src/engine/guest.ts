@@ -47,6 +47,17 @@ export interface GuestStats {
   doublePaging: number;
 }
 
+/**
+ * Told when a page becomes private (is mapped to a frame of its own) and when it stops being private:
+ * how a victim policy keeps its own index of a guest's private pages without scanning the pmap.
+ */
+export interface PrivateWatcher {
+  mapped(gpn: number): void;
+  unmapped(gpn: number): void;
+  /** The pmap grew or shrank to `n` pages (pages beyond a shrink were unmapped first). */
+  resized(n: number): void;
+}
+
 /** Shared pages' cost (frames), zero pages, and pages saved (mapped minus charged). */
 export interface ShareCount {
   readonly charge: number;
@@ -71,13 +82,13 @@ export class Guest {
   pmapState: Uint8Array;
   pmapLoc: Int32Array;
   sample: Uint8Array;
-  /** Per page: bit 0 referenced since the last tick, bit 1 written since it was mapped (for victim choice). */
+  /**
+   * Per page: bit 0 referenced since the last tick, bit 1 written since it was mapped (as a page table's
+   * accessed and dirty bits). Victim policies keep whatever else they need themselves (victims.ts).
+   */
   accessed: Uint8Array;
-  /** Order in which pages were mapped (FIFO victims) and the last tick each was used (LRU, aging). */
-  mappedAt: Float64Array;
-  lastUse: Uint32Array;
-  age: Uint8Array;
-  private mapSeq = 0;
+  /** The victim policy's index of private pages, if it keeps one. */
+  watcher: PrivateWatcher | null = null;
   /** Pages counted per pmap state, kept in step with every change. */
   readonly stateCount = new Float64Array(PAGE_STATES);
   /** Simulated seconds of memory stalls charged to the op now running. */
@@ -109,9 +120,6 @@ export class Guest {
     this.pmapLoc = new Int32Array(config.memszPages).fill(-1);
     this.sample = new Uint8Array(config.memszPages);
     this.accessed = new Uint8Array(config.memszPages);
-    this.mappedAt = new Float64Array(config.memszPages);
-    this.lastUse = new Uint32Array(config.memszPages);
-    this.age = new Uint8Array(config.memszPages);
     this.stateCount[PageState.Untouched] = config.memszPages;
     this.work = pool.work.pages;
   }
@@ -164,7 +172,9 @@ export class Guest {
 
   /** Records that `gpn` now lives in `state` at `loc` (a frame, a cache slot or a swap slot). */
   setPage(gpn: number, state: PageState, loc: number): void {
-    this.stateCount[this.pmapState[gpn]]--;
+    const old = this.pmapState[gpn];
+    if (old === PageState.Private && state !== PageState.Private) this.watcher?.unmapped(gpn);
+    this.stateCount[old]--;
     this.stateCount[state]++;
     this.pmapState[gpn] = state;
     this.pmapLoc[gpn] = loc;
@@ -174,9 +184,10 @@ export class Guest {
   mapPrivate(gpn: number, frame: number): void {
     this.pool.owner[frame] = this.gid;
     this.pool.ownerPage[frame] = gpn;
-    this.mappedAt[gpn] = ++this.mapSeq;
     this.accessed[gpn] = 1;
+    const was = this.pmapState[gpn];
     this.setPage(gpn, PageState.Private, frame);
+    if (was !== PageState.Private) this.watcher?.mapped(gpn);
   }
 
   /** Grows the pmap (memory hot-add); new pages are untouched. */
@@ -185,12 +196,14 @@ export class Guest {
     this.resizeArrays(memszPages);
     this.pmapLoc.fill(-1, old);
     this.stateCount[PageState.Untouched] += memszPages - old;
+    this.watcher?.resized(memszPages);
   }
 
   /** Drops pages from `memszPages` up (memory hot-remove); the caller has freed what was behind them. */
   shrink(memszPages: number): void {
     for (let gpn = memszPages; gpn < this.pmapState.length; gpn++) this.stateCount[this.pmapState[gpn]]--;
     this.resizeArrays(memszPages);
+    this.watcher?.resized(memszPages);
   }
 
   private resizeArrays(n: number): void {
@@ -198,14 +211,11 @@ export class Guest {
     this.pmapLoc = resized(this.pmapLoc, n);
     this.sample = resized(this.sample, n);
     this.accessed = resized(this.accessed, n);
-    this.mappedAt = resized(this.mappedAt, n);
-    this.lastUse = resized(this.lastUse, n);
-    this.age = resized(this.age, n);
   }
 }
 
 /** A copy of a typed array at a new length: truncated, or zero-extended. */
-function resized<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: T, n: number): T {
+export function resized<T extends Uint8Array | Int32Array | Uint32Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a.subarray(0, Math.min(n, a.length)));
   return b;

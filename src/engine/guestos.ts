@@ -7,6 +7,7 @@ import type { Guest } from './guest.ts';
 import { Process, slotOf, swapEntry, UNMAPPED } from './process.ts';
 import type { PoolRef } from './reclaim/tmem.ts';
 import { SlotAllocator, type SwapStore } from './store/swapstore.ts';
+import { WriteBehind } from './store/writebehind.ts';
 
 /** What the guest OS uses a guest physical page for. The hypervisor cannot see this. */
 export const GpnUse = {
@@ -105,14 +106,19 @@ export class GuestOS {
   /** This guest's private tmem pool, and the shared pools of its cluster file systems (made once). */
   private readonly privatePool: PoolRef;
   private readonly sharedPools = new Map<number, PoolRef>();
+  /** The swap device and the disk, written in batches (see WriteBehind). */
+  private readonly swap: WriteBehind;
+  private readonly disk: WriteBehind;
 
   constructor(
     private readonly vm: Guest,
     private readonly pool: FramePool,
-    private readonly swap: SwapStore,
-    private readonly disk: SwapStore,
+    swap: SwapStore,
+    disk: SwapStore,
     readonly verify: boolean,
   ) {
+    this.swap = new WriteBehind(swap, pool.work.pages, 'swap');
+    this.disk = new WriteBehind(disk, pool.work.pages, 'disk');
     const n = vm.config.memszPages;
     this.use = new Uint8Array(n);
     this.who = new Int32Array(n).fill(-1);
@@ -220,7 +226,6 @@ export class GuestOS {
     else if (e === UNMAPPED) into.fill(0);
     else if (!this.frontswapped[slotOf(e)]) {
       this.swap.read(slotOf(e), into);
-      this.work[ByteOp.swapRead]++;
     } else this.tmem!.peekPersistent(slotOf(e), into);
   }
 
@@ -257,7 +262,7 @@ export class GuestOS {
         this.frontswapped[slot] = 0;
       } else {
         this.swap.read(slot, bytes);
-        this.work[ByteOp.swapRead]++;
+        this.swap.discard(slot);
         this.vm.stall += COST.guestSwapIn;
       }
       this.swapSlots.give(slot);
@@ -294,7 +299,10 @@ export class GuestOS {
   deleteFile(file: GuestFile): void {
     for (let i = 0; i < file.pages.length; i++) {
       if (file.pages[i] >= 0) this.release(file.pages[i]);
-      if (file.disk[i] >= 0) this.diskSlots.give(file.disk[i]);
+      if (file.disk[i] >= 0) {
+        this.disk.discard(file.disk[i]);
+        this.diskSlots.give(file.disk[i]);
+      }
       if (!file.shared) this.tmem?.flush(this.poolOf(file), cacheKey(file, i), false);
     }
     this.files.delete(file.id);
@@ -332,7 +340,6 @@ export class GuestOS {
     if (this.tmem?.getEphemeral(this.poolOf(file), cacheKey(file, fpage), bytes)) return frame;
     if (file.disk[fpage] >= 0) {
       this.disk.read(file.disk[fpage], bytes);
-      this.work[ByteOp.diskRead]++;
     } else {
       // A block never written holds the file's generated contents.
       fillPage(bytes, file.kind, file.seed, fpage);
@@ -342,7 +349,7 @@ export class GuestOS {
     return frame;
   }
 
-  /** Writes back up to `max` dirty page-cache pages (the flusher thread). */
+  /** Writes back up to `max` dirty page-cache pages (the flusher thread), then sends every batch waiting. */
   writeback(max: number): number {
     let done = 0;
     for (const file of this.files.values()) {
@@ -354,6 +361,8 @@ export class GuestOS {
         }
       }
     }
+    this.disk.flush();
+    this.swap.flush();
     return done;
   }
 
@@ -362,7 +371,6 @@ export class GuestOS {
     const bytes = this.frameBytes(gpn, false);
     if (file.disk[fpage] < 0) file.disk[fpage] = this.diskSlots.take();
     this.disk.write(file.disk[fpage], bytes);
-    this.work[ByteOp.diskWrite]++;
     this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
     this.stats.writebacks++;
     this.vm.stall += COST.diskWrite;
@@ -430,7 +438,6 @@ export class GuestOS {
       this.frontswapped[slot] = 1;
     } else {
       this.swap.write(slot, bytes);
-      this.work[ByteOp.swapWrite]++;
       this.vm.stall += COST.guestSwapOut;
     }
     p.pte[vpage] = swapEntry(slot);
@@ -479,7 +486,7 @@ export class GuestOS {
     if (this.frontswapped[slot]) {
       this.tmem?.flush(this.privatePool, slot, true);
       this.frontswapped[slot] = 0;
-    }
+    } else this.swap.discard(slot);
     this.swapSlots.give(slot);
   }
 

@@ -56,12 +56,3 @@ export class Asciicast {
       .join('');
   }
 }
-
-/** Parses an asciicast v2 text back into its header and output events (for tests and players). */
-export function parseCast(text: string): {
-  header: Record<string, unknown>;
-  events: [number, string, string][];
-} {
-  const [first, ...rest] = text.split('\n').filter((l) => l !== '');
-  return { header: JSON.parse(first), events: rest.map((l) => JSON.parse(l)) };
-}

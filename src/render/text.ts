@@ -249,7 +249,7 @@ export const rateText = (x: number): string =>
   `${x >= 10 ? x.toFixed(0) : x >= 1 ? Number(x.toFixed(1)) : Number(x.toFixed(2))}x`;
 
 /** The share of the asked speed below which the header says the engine is not keeping up. */
-const KEEPING_UP = 0.9;
+const KEEPING_UP = 0.8;
 
 /**
  * The clock's speed as the header says it: the speed asked, and, when the engine does not keep up (or

@@ -4,6 +4,7 @@
  */
 import { defaultOverheadPages, type GuestConfig, type OsType, type WorkloadSpec } from '../engine/config.ts';
 import { workloadSpec } from '../engine/workloads/defaults.ts';
+import { checkTrace, TraceFormatError } from '../engine/workloads/tracefile.ts';
 import { formatSize, resolveShareLevel, type ShareLevel } from './quantities.ts';
 
 /** A problem with one field; the caller names the field its own way (`reservation=` or `guests[0].reservation`). */
@@ -100,4 +101,19 @@ export function buildWorkload(
     problems.push({ field: 'file', message: `only a trace workload reads a file, not ${type}` });
   }
   return { spec: workloadSpec(type, fields), problems };
+}
+
+/**
+ * Why a trace file cannot be replayed (it cannot be read, or a line is malformed: the message names
+ * the file and line), or undefined. Checked when a preset or script is loaded, so a bad trace is bad
+ * input before anything runs, wherever the file is named.
+ */
+export function traceFileProblem(file: string): string | undefined {
+  try {
+    checkTrace(file);
+    return undefined;
+  } catch (err) {
+    if (err instanceof TraceFormatError) return err.message;
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import type { GuestConfig, WorkloadSpec } from '../engine/config.ts';
-import { buildGuest, buildWorkload, hostFitProblem } from './build.ts';
+import { buildGuest, buildWorkload, hostFitProblem, traceFileProblem } from './build.ts';
 import { check, GuestSchema, WorkloadSchema } from './preset-schema.ts';
 import type { Finding, PathStep } from './problems.ts';
 import { isMapping } from './yaml-source.ts';
@@ -127,6 +127,8 @@ function readWorkloads(
       file: raw.file === undefined ? undefined : resolve(baseDir, raw.file),
     });
     for (const p of problems) findings.push({ path: [...path, p.field], message: p.message });
+    const trace = spec.type === 'trace' && spec.file !== undefined ? traceFileProblem(spec.file) : undefined;
+    if (trace !== undefined) findings.push({ path: [...path, 'file'], message: trace });
     const first = firstWithName.get(spec.name);
     if (first === undefined) {
       firstWithName.set(spec.name, j);

@@ -4,7 +4,7 @@
  * both check the guests their commands name with `checkGuests`.
  */
 import { resolve } from 'node:path';
-import { hostFitProblem } from './build.ts';
+import { hostFitProblem, traceFileProblem } from './build.ts';
 import { type ParsedCommand, parseCommand } from './command-text.ts';
 import { describe, type Finding, type PathStep } from './problems.ts';
 import { parseDuration, QuantityError } from './quantities.ts';
@@ -111,10 +111,14 @@ export function readTimeline(
   return entries.map(({ at, text, value, line }) => ({ at, text, command: value, line }));
 }
 
-/** A command as a timed item's value; a relative `file=` is resolved against `baseDir`. */
+/** A command as a timed item's value; a relative `file=` is resolved against `baseDir`, and the trace read. */
 export function parseCommandIn(text: string, baseDir: string): TextParse<ParsedCommand> {
   const parsed = parseCommand(text);
-  return parsed.ok ? { ok: true, value: withTraceDir(parsed.command, baseDir) } : parsed;
+  if (!parsed.ok) return parsed;
+  const command = withTraceDir(parsed.command, baseDir);
+  const file = command.type === 'startWorkload' ? command.workload.file : undefined;
+  const trace = file === undefined ? undefined : traceFileProblem(file);
+  return trace === undefined ? { ok: true, value: command } : { ok: false, error: `start: file: ${trace}` };
 }
 
 /** A relative `file=` means the preset's directory, as in the guest list, not wherever the program runs. */

@@ -61,7 +61,7 @@ export class Clock {
     this.now = options.now ?? (() => performance.now());
     this.budgetMs = options.budgetMs ?? 40;
     this.maxSleepMs = options.maxSleepMs ?? 250;
-    this.windowMs = options.windowMs ?? 3000;
+    this.windowMs = options.windowMs ?? 10_000;
   }
 
   start(): void {
@@ -100,15 +100,22 @@ export class Clock {
     return true;
   }
 
-  /** At a tick's end: simulated seconds per wall second over the window (keeping one mark before it). */
+  /**
+   * At a tick's end: simulated seconds per wall second over the window (keeping one mark before it).
+   * Tick ends come late by however long a tick takes, so one tick says little: the measure is given once
+   * three ticks are in it, or sooner when the engine is plainly behind (under half the speed asked).
+   */
   private measure(now: number): void {
     this.marks.push({ at: now, ticks: this.ticks });
     while (this.marks.length > 2 && now - this.marks[1].at >= this.windowMs) this.marks.shift();
     const first = this.marks[0];
     const wall = (now - first.at) / 1000;
-    if (wall <= 0) return;
-    const rate = ((this.ticks - first.ticks) * this.session.tickSeconds) / wall;
-    this.session.measured(Math.round(rate * 100) / 100);
+    const ticks = this.ticks - first.ticks;
+    if (wall <= 0 || ticks <= 0) return;
+    const rate = (ticks * this.session.tickSeconds) / wall;
+    const speed = this.session.clock.speed;
+    if (ticks >= 3 || speed === 'max' || rate < speed / 2)
+      this.session.measured(Math.round(rate * 100) / 100);
   }
 
   /** One wake-up: run what is owed (within the budget), then sleep until the next tick is due. */

@@ -12,6 +12,7 @@ import {
   resolveShareLevel,
 } from '../scenario/command-text.ts';
 import type { Preset } from '../scenario/preset.ts';
+import { PresetError } from '../scenario/problems.ts';
 
 export interface SessionOptions {
   /** Runs the preset under another personality. */
@@ -205,7 +206,7 @@ export class Session {
     this.underway = null;
     const text = `engine error: ${(e as Error)?.message ?? String(e)}; the clock is paused (p resumes)`;
     this.host.log('error', text);
-    this.clockState = { ...this.clockState, paused: true, achieved: null };
+    this.setClock({ paused: true });
     this.publish();
   }
 
@@ -258,10 +259,9 @@ export class Session {
     return { ok: true, message };
   }
 
-  /** A new pause or speed: what was measured before no longer says anything. */
+  /** A new pause or speed (published with the command's answer): what was measured no longer holds. */
   private setClock(patch: Partial<ClockState>): void {
     this.clockState = { ...this.clockState, ...patch, achieved: null };
-    this.publishClock();
   }
 
   /** Share levels mean shares per MB of the guest's memory, so they resolve against the guest. */
@@ -282,8 +282,14 @@ export class Session {
     if (!g) return;
     const r = applyCommand(this.host, { type: 'addGuest', guest: g.config, workloads: g.workloads });
     if (r.ok) return;
+    // The preset asks for what this personality cannot do: bad input, named like any other.
+    const i = this.guestCount - this.pending.length - 1;
+    if (throwing) {
+      throw new PresetError([
+        { file: this.preset.file, line: 0, col: 0, path: `guests[${i}]`, message: r.error },
+      ]);
+    }
     const text = `${this.preset.file}: guest ${g.config.name}: ${r.error}`;
-    if (throwing) throw new Error(text);
     this.refusal ??= text;
     this.host.log('error', `${text}; the host runs without it`);
   }
@@ -307,15 +313,6 @@ export class Session {
 
   private publish(): void {
     this.engine = takeSnapshot(this.host);
-    this.emit();
-  }
-
-  /** Only the clock changed: the engine's part of the snapshot stays. */
-  private publishClock(): void {
-    this.emit();
-  }
-
-  private emit(): void {
     this.current = this.compose();
     for (const fn of this.listeners) fn(this.current);
   }

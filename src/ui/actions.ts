@@ -82,7 +82,7 @@ const send = (command: string, answer: Answer = report): Outcome => ({
   effect: { kind: 'send', steps: [{ command }], answer },
 });
 
-export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 1000, 'max'] as const;
+const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 1000, 'max'] as const;
 const speedRank = (x: number | 'max'): number => (x === 'max' ? Number.POSITIVE_INFINITY : x);
 
 /** The selected guest as the host has it now (not as last shown). */

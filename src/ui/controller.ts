@@ -77,6 +77,8 @@ export class Controller {
   /** Keys waiting for a command's answer, and the promise of the one under way. */
   private readonly queue: KeyEvent[] = [];
   private busy = false;
+  /** Lines of compare mode's refused personalities already in the event log. */
+  private refusedSeen = 0;
   private draining: Promise<void> = Promise.resolve();
 
   constructor(
@@ -103,6 +105,7 @@ export class Controller {
       commands: [],
       ...(options.lesson ? { lessonPane: true } : {}),
     };
+    if (link.history) this.history.load(link.history);
     this.onSnapshot(this.snap);
     this.unsubscribe = link.subscribe((s) => {
       this.onSnapshot(s);
@@ -151,6 +154,13 @@ export class Controller {
       cmp && cmp.hosts.length > 1
         ? cmp.hosts.flatMap((h) => this.feed.record(h, h.personality))
         : this.feed.record(s);
+    // A personality that left compare mode (it could not power a guest on) says why in the log too.
+    for (const why of cmp?.refused.slice(this.refusedSeen) ?? []) {
+      const e = { t: s.t, kind: 'error' as const, message: why };
+      this.feed.note(e.t, e.kind, e.message);
+      fresh.push(e);
+    }
+    this.refusedSeen = cmp?.refused.length ?? 0;
     this.notify(fresh);
   }
 
@@ -199,6 +209,7 @@ export class Controller {
       rows: this.rows,
       compare: cmp ? { hosts: cmp.hosts, refused: cmp.refused } : null,
       lesson: this.ui.lessonPane && this.options.lesson ? this.options.lesson : null,
+      readOnly: this.link.readOnly,
     };
   }
 

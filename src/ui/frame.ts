@@ -35,7 +35,7 @@ import {
   menuPanel,
   promptLine,
 } from './panels.ts';
-import type { Message, UiState } from './state.ts';
+import type { Message, Screen, UiState } from './state.ts';
 import type { Usage } from './usage.ts';
 
 export interface FrameModel {
@@ -48,6 +48,8 @@ export interface FrameModel {
   readonly rows: number;
   /** In compare mode: every personality's snapshot, and the personalities that could not run; null otherwise. */
   readonly compare: { readonly hosts: readonly HostSnapshot[]; readonly refused: readonly string[] } | null;
+  /** Why commands are refused (a viewer attached to another memvisor), or null. */
+  readonly readOnly?: string | null;
   /** A lesson's pane, when it is shown (memvisor lesson): its lines for the frame's width and height. */
   readonly lesson?: { pane(cols: number, frameHeight: number): Line[] } | null;
 }
@@ -81,6 +83,7 @@ export function topBar(m: FrameModel): Line {
     span(s.personality, 'value'),
     span('  '),
     clockState(s),
+    ...(m.readOnly ? [span('  read-only', 'warn')] : []),
   ];
   const u = m.usage;
   const cpu = u ? `${u.cpu.toFixed(1)}%` : '-%';
@@ -164,50 +167,52 @@ export const xenGeometry = (bodyHeight: number): { summary: number; tableHeight:
   return { summary, tableHeight: Math.max(0, bodyHeight - summary) };
 };
 
+/**
+ * What each screen draws between the header line and the status line. A new screen is an entry here
+ * (the compiler asks for one) and a context in the key table.
+ */
+const SCREEN_BODY: Record<Screen, (m: FrameModel, height: number) => Line[]> = {
+  esxtop: ({ ui, snap, cols }, height) => {
+    const g = esxGeometry(height);
+    const head = esxtopHeader(snap).slice(0, g.headerLines);
+    const gap = height - g.headerLines - g.tableHeight > 0 ? [blank] : [];
+    const table = esxtopTable(snap, ui.esx, {
+      width: cols,
+      height: g.tableHeight,
+      selectedGid: ui.selectedGid,
+      top: ui.esxTop,
+      hscroll: ui.hscroll,
+    });
+    return frame([...head, ...gap, ...table], height);
+  },
+  xentop: ({ ui, snap, cols }, height) => {
+    const g = xenGeometry(height);
+    const table = xentopTable(snap, ui.xen, {
+      width: cols,
+      height: g.tableHeight,
+      top: ui.xenTop,
+      selectedGid: ui.selectedGid,
+    });
+    return frame([...xentopSummary(snap).slice(0, g.summary), ...table], height);
+  },
+  host: (m, height) => hostPane(m.snap, m.history, m.cols, height),
+  compare: (m, height) => compareScreen(m.compare?.hosts ?? [m.snap], m.cols, height, m.compare?.refused),
+  events: (m, height) => eventsPane(m.events, m.cols, height, m.ui.eventsBack),
+  detail: ({ snap, ui, history, cols }, height) =>
+    detailPane(
+      snap,
+      snap.guests.find((x) => x.GID === ui.selectedGid),
+      history,
+      cols,
+      height,
+    ),
+};
+
 function bodyLines(m: FrameModel, height: number): Line[] {
-  const { ui, snap, cols } = m;
-  const o = ui.overlay;
-  if (o?.kind === 'help') return helpPane(cols, height, o.scroll);
-  if (o?.kind === 'fields' || o?.kind === 'order') return fieldsPane(ui.esx, o.kind, height);
-  switch (ui.screen) {
-    case 'esxtop': {
-      const g = esxGeometry(height);
-      const head = esxtopHeader(snap).slice(0, g.headerLines);
-      const gap = height - g.headerLines - g.tableHeight > 0 ? [blank] : [];
-      const table = esxtopTable(snap, ui.esx, {
-        width: cols,
-        height: g.tableHeight,
-        selectedGid: ui.selectedGid,
-        top: ui.esxTop,
-        hscroll: ui.hscroll,
-      });
-      return frame([...head, ...gap, ...table], height);
-    }
-    case 'xentop': {
-      const g = xenGeometry(height);
-      const table = xentopTable(snap, ui.xen, {
-        width: cols,
-        height: g.tableHeight,
-        top: ui.xenTop,
-        selectedGid: ui.selectedGid,
-      });
-      return frame([...xentopSummary(snap).slice(0, g.summary), ...table], height);
-    }
-    case 'host':
-      return hostPane(snap, m.history, cols, height);
-    case 'compare':
-      return compareScreen(m.compare?.hosts ?? [snap], cols, height, m.compare?.refused);
-    case 'events':
-      return eventsPane(m.events, cols, height, ui.eventsBack);
-    case 'detail':
-      return detailPane(
-        snap,
-        snap.guests.find((x) => x.GID === ui.selectedGid),
-        m.history,
-        cols,
-        height,
-      );
-  }
+  const o = m.ui.overlay;
+  if (o?.kind === 'help') return helpPane(m.cols, height, o.scroll);
+  if (o?.kind === 'fields' || o?.kind === 'order') return fieldsPane(m.ui.esx, o.kind, height);
+  return SCREEN_BODY[m.ui.screen](m, height);
 }
 
 /** Body height for this model: what is left after the header line, panel and status lines. */

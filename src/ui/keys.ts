@@ -2,7 +2,13 @@
  * Every key the dashboard answers, in one table: the key handler looks keys up here and nowhere else,
  * and the help overlay is generated from it. A key means one thing in one context; screen contexts are
  * searched before `global`, overlays (help, prompts, forms, menus) alone, and `always` first of all.
- * Tests check that no key is bound twice where it could be reached twice.
+ * Tests check that no key is bound twice where it could be reached twice, and walk the table to press
+ * every key a screen lists on that screen.
+ *
+ * A new screen (a lesson pane, say) is: its name in SCREENS, its title in CONTEXT_TITLE, its bindings
+ * here (and a key in `global` that opens it, with its action), its body in frame.ts's SCREEN_BODY; the
+ * compiler asks for each of these once the name is in SCREENS, and it gets every screen's keys and the
+ * help without more.
  */
 import type { Key } from 'ink';
 
@@ -421,24 +427,25 @@ export function decodeInput(input: string, key: Key): KeyEvent[] {
   return out;
 }
 
+/** Each context's title in the help, in the order the help shows them. */
 const CONTEXT_TITLE: Record<Context, string> = {
-  always: 'Anywhere',
   global: 'Every screen',
   esxtop: 'esxtop memory screen (m)',
   xentop: 'xentop screen (x): letters in either case, as in xentop',
+  detail: 'Guest detail (Enter)',
   host: 'Host pane (g)',
   events: 'Event log (l)',
-  detail: 'Guest detail (Enter)',
   compare: 'Compare mode (c, with memvisor compare)',
-  help: 'Help',
-  fields: 'Field chooser (f)',
-  order: 'Field order (o)',
-  prompt: 'Prompts (delay, size)',
+  lesson: 'In a lesson (memvisor lesson), on every screen',
   command: 'Command line (:)',
   form: 'Forms (add, edit, start workload)',
   menu: 'Menus (workloads)',
+  prompt: 'Prompts (delay, size)',
+  fields: 'Field chooser (f)',
+  order: 'Field order (o)',
   confirm: 'Confirmations',
-  lesson: 'In a lesson (memvisor lesson), on every screen',
+  help: 'Help',
+  always: 'Anywhere',
 };
 
 const KEY_LABEL: Record<string, string> = {
@@ -470,26 +477,7 @@ export interface HelpSection {
 
 /** The help overlay's content, straight from the table. */
 export function helpSections(): HelpSection[] {
-  const order: Context[] = [
-    'global',
-    'esxtop',
-    'xentop',
-    'detail',
-    'host',
-    'events',
-    'compare',
-    'lesson',
-    'command',
-    'form',
-    'menu',
-    'prompt',
-    'fields',
-    'order',
-    'confirm',
-    'help',
-    'always',
-  ];
-  return order.map((context) => ({
+  return (Object.keys(CONTEXT_TITLE) as Context[]).map((context) => ({
     title: CONTEXT_TITLE[context],
     context,
     rows: KEYS.filter((b) => b.context === context).map((b) => ({

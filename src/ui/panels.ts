@@ -11,7 +11,7 @@ export function helpLines(width: number): Line[] {
   const out: Line[] = [
     line(
       span('memvisor keys', 'title'),
-      span('   (this page is generated from the key table; Esc closes, Up/Down/PgUp/PgDn scroll)', 'dim'),
+      span('   (this page is generated from the key table; Esc closes)', 'dim'),
     ),
     blank,
   ];

@@ -30,6 +30,10 @@ export interface DashboardOptions {
   lesson?: LessonPort;
   /** Called with the controller once it exists (a lesson follows what the trainee has on screen). */
   onController?: (controller: Controller) => void;
+  /** Resolves with why when the host behind the link goes away (a shared host that quit): the dashboard ends. */
+  ended?: Promise<string>;
+  /** Called once with a function that writes a line into the dashboard's event log (what viewers do). */
+  notes?: (note: (kind: 'command' | 'warning', text: string) => void) => void;
 }
 
 const ENTER = '\x1b[?1049h';
@@ -128,6 +132,8 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
     controller.onQuit = () => instance.unmount();
     controller.onRepaint = () => redraw(controller.cols, controller.rows);
     controller.start();
+    options.notes?.((kind, text) => controller.feed.note(controller.snap.t, kind, text));
+    void options.ended?.then(() => instance.unmount());
     // Ctrl-C while Ink was loading.
     if (controller.quitRequested) instance.unmount();
     else options.onReady?.();

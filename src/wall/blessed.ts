@@ -2,8 +2,8 @@
  * The only file that touches blessed and blessed-contrib. Their typings are old and partly wrong, so
  * the few calls the wall makes are declared here as small interfaces and the modules are loaded
  * untyped. The adapter turns WallData (pure data with theme roles) into widgets: two contrib `lcd`s
- * for the free state and free memory, a contrib `line` chart, a contrib `log`, and text boxes whose
- * lines it converts to blessed tags. Widgets are built for one layout and rebuilt when the terminal is
+ * for the free state and free memory, a contrib `line` chart, and text boxes (bars, lists, the log)
+ * whose lines it converts to blessed tags. Widgets are built for one layout and rebuilt when the terminal is
  * resized (contrib's canvases take their size when attached).
  */
 import { EventEmitter } from 'node:events';
@@ -35,13 +35,8 @@ interface Lcd extends Element {
 }
 
 interface LineChart extends Element {
-  options: { style: { line: CanvasColor; text: CanvasColor; baseline: CanvasColor } };
+  options: { maxY?: number; style: { line: CanvasColor; text: CanvasColor; baseline: CanvasColor } };
   setData(series: { title: string; x: string[]; y: number[]; style: { line: CanvasColor } }[]): void;
-}
-
-interface LogList extends Element {
-  setItems(items: string[]): void;
-  scrollTo(index: number): void;
 }
 
 interface Screen {
@@ -63,7 +58,6 @@ interface Blessed {
 interface Contrib {
   lcd(options: Record<string, unknown>): Lcd;
   line(options: Record<string, unknown>): LineChart;
-  log(options: Record<string, unknown>): LogList;
 }
 
 const require = createRequire(import.meta.url);
@@ -117,7 +111,7 @@ interface Widgets {
   readonly freeChart: LineChart;
   readonly selected: Element | null;
   readonly guests: Element;
-  readonly log: LogList;
+  readonly log: Element;
   readonly status: Element;
 }
 
@@ -125,6 +119,8 @@ export class WallScreen {
   private readonly screen: Screen;
   private widgets: Widgets | null = null;
   private theme: Theme | null = null;
+  /** What each big display shows now. */
+  private readonly lcdShown = new WeakMap<Lcd, string>();
 
   constructor(options: WallScreenOptions) {
     const real = options.output ?? (process.stdout as unknown as TerminalOutput);
@@ -226,7 +222,8 @@ export class WallScreen {
       }),
       selected: layout.selected ? blessed.box(box(layout.selected)) : null,
       guests: blessed.box(box(layout.guests)),
-      log: contrib.log({ ...box(layout.log), bufferLength: 200 }),
+      // A box, not contrib's log: that one rebuilds a widget per line at every change (27 ms a frame).
+      log: blessed.box(box(layout.log)),
       status: blessed.box({ ...at(layout.status), tags: true, wrap: false }),
     };
     for (const e of [
@@ -266,6 +263,10 @@ export class WallScreen {
     const w = this.widgets!;
     const lcd = (e: Lcd, data: LcdData): void => {
       e.setLabel(data.label);
+      // Drawing the segments is the costly part: only when the text or its colour changed.
+      const key = `${data.text}|${data.role}`;
+      if (this.lcdShown.get(e) === key) return;
+      this.lcdShown.set(e, key);
       e.setOptions({ color: this.canvas(theme, data.role) });
       e.setDisplay(data.text);
     };
@@ -280,6 +281,8 @@ export class WallScreen {
     text(w.guests, d.guests);
     if (w.selected && d.selected) text(w.selected, d.selected);
     w.freeChart.setLabel(d.freeChart.label);
+    // Given, the top is not searched for again for every point drawn (contrib's line chart does that).
+    w.freeChart.options.maxY = d.freeChart.maxY;
     w.freeChart.setData(
       d.freeChart.series.map((s) => ({
         title: s.title,
@@ -288,9 +291,7 @@ export class WallScreen {
         style: { line: this.canvas(theme, s.role) },
       })),
     );
-    w.log.setLabel(d.log.label);
-    w.log.setItems(d.log.lines.map((l) => this.tags(l, theme)));
-    w.log.scrollTo(d.log.lines.length);
+    text(w.log, d.log);
     w.status.setContent(this.tags(d.status, theme));
   }
 

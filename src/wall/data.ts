@@ -56,6 +56,8 @@ export interface ChartSeries {
 
 export interface ChartData {
   readonly label: string;
+  /** The top of the scale: a fifth above the highest point or threshold. */
+  readonly maxY: number;
   /** One label per sample, oldest first. */
   readonly x: readonly string[];
   readonly series: readonly ChartSeries[];
@@ -252,7 +254,8 @@ const SHORT: Record<string, string> = {
  */
 function compositionPanel(s: HostSnapshot, width: number, height: number): TextPanel {
   const h = s.host;
-  const segments = hostSegments(h);
+  // Only what the personality has, as the host pane shows it.
+  const segments = hostSegments(h, s.mechanisms);
   const [bar] = stackedBar(segments, h.totalMB, width);
   const legend = legendLines(
     segments.map((g) => ({
@@ -264,13 +267,22 @@ function compositionPanel(s: HostSnapshot, width: number, height: number): TextP
     1,
   );
   const out = [
-    { label: 'ballooned', glyph: '░', role: 'memBalloon' as Role, mb: h.memctl.curr },
-    { label: 'swapped', glyph: '▚', role: 'memSwap' as Role, mb: h.swap.curr },
+    ...(s.mechanisms.balloon
+      ? [{ label: 'ballooned', glyph: '░', role: 'memBalloon' as Role, mb: h.memctl.curr }]
+      : []),
+    ...(s.mechanisms.swap
+      ? [{ label: 'swapped', glyph: '▚', role: 'memSwap' as Role, mb: h.swap.curr }]
+      : []),
   ];
   const outBar = runs(
-    barSpans(out, Math.max(h.totalMB, out[0].mb + out[1].mb), width).map((c) =>
-      c.glyph === '·' ? { glyph: ' ', role: undefined } : c,
-    ),
+    barSpans(
+      out,
+      Math.max(
+        h.totalMB,
+        out.reduce((a, p) => a + p.mb, 0),
+      ),
+      width,
+    ).map((c) => (c.glyph === '·' ? { glyph: ' ', role: undefined } : c)),
   );
   const outLegend = legendLines(
     out.map((p) => ({ glyph: p.glyph, role: p.role, text: `${p.label} ${mbText(p.mb)}` })),
@@ -295,7 +307,8 @@ function compositionPanel(s: HostSnapshot, width: number, height: number): TextP
 
 function freeChart(s: HostSnapshot, history: History, width: number): ChartData {
   const all = history.host.free.values();
-  const n = Math.min(all.length, Math.max(2, 2 * width));
+  // One sample a column: the chart draws two dots a column, and a line needs no more.
+  const n = Math.min(all.length, Math.max(2, width));
   const free = Array.from(all.subarray(all.length - n));
   const dt = s.tick > 0 ? s.t / s.tick : 1;
   const x = free.map((_, i) => clock(Math.max(0, s.t - (n - 1 - i) * dt)));
@@ -306,6 +319,7 @@ function freeChart(s: HostSnapshot, history: History, width: number): ChartData 
       `free memory (MB) against the thresholds: now ${freeText(s)} MB`,
       `free memory (MB): now ${freeText(s)}`,
     ),
+    maxY: Math.max(1, ...free, s.host.thresholdsMB.high) * 1.2,
     x,
     series: [
       { title: 'free', role: 'value', values: free },
@@ -436,19 +450,41 @@ function logPanel(events: readonly EngineEvent[], width: number, height: number)
 }
 
 /**
- * The bottom row: what is running and the keys. The flags (paused, read-only, the last answer) come
- * first and the keys keep their place at the right; the details are cut when the row is short.
+ * The bottom row: what is running and the keys. The flags (paused, the time, the last answer or
+ * read-only) come first and the keys keep their place at the right; the rest is cut when the row is
+ * short, the title first.
  */
 function statusLine(s: HostSnapshot, view: WallView, width: number): Line {
-  const flags: Span[] = [span(' memvisor wall ', 'title')];
+  const flags: Span[] = [];
   if (s.clock.paused) flags.push(span(' PAUSED ', 'paused'));
-  if (view.readOnly) flags.push(span(` ${view.readOnly} `, 'warn'));
-  if (view.message) flags.push(span(` ${view.message} `, 'accent'));
-  const details = ` ${s.personality}  t=${clock(s.t)}  ${speedText(s.clock).text}  seed ${s.seed}  ${s.guests.length} guests`;
+  flags.push(span(` t=${clock(s.t)} `, 'value'));
   const keys = ` ${view.keys} `;
-  const room = width - flags.reduce((a, x) => a + x.text.length, 0) - keys.length;
+  // The last answer (a refusal says read-only itself) in place of the read-only flag, cut before the keys are.
+  const say = view.message
+    ? span(` ${view.message} `, 'accent')
+    : view.readOnly
+      ? span(` ${view.readOnly} `, 'warn')
+      : null;
+  if (say) {
+    const room = width - flags.reduce((a, x) => a + x.text.length, 0) - keys.length;
+    flags.push(span(say.text.slice(0, Math.max(0, room)), say.role));
+  }
+  const details = ` ${s.personality}  ${speedText(s.clock).text}  seed ${s.seed}  ${s.guests.length} guests`;
+  const title = ' memvisor wall ';
+  const used = flags.reduce((a, x) => a + x.text.length, 0) + keys.length;
+  const withTitle = width - used - title.length >= 20;
+  const room = width - used - (withTitle ? title.length : 0);
   const shown = details.slice(0, Math.max(0, room));
-  return clip(line(...flags, shown, ' '.repeat(Math.max(0, room - shown.length)), span(keys, 'dim')), width);
+  return clip(
+    line(
+      ...(withTitle ? [span(title, 'title')] : []),
+      ...flags,
+      shown,
+      ' '.repeat(Math.max(0, room - shown.length)),
+      span(keys, 'dim'),
+    ),
+    width,
+  );
 }
 
 /** The guest the selection means: the one with that GID, or the first. */

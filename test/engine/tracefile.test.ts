@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  loadTrace,
+  CHUNK,
+  checkTrace,
+  MAX_LINE,
   parseTrace,
   TraceFormatError,
   type TraceOp,
+  TraceStream,
 } from '../../src/engine/workloads/tracefile.ts';
 
 /** The error parseTrace throws for `text`, so its fields and message can be checked. */
@@ -22,12 +25,25 @@ function parseError(text: string, file = 'trace.txt'): TraceFormatError {
 
 function loadError(path: string): TraceFormatError {
   try {
-    loadTrace(path);
+    checkTrace(path);
   } catch (err) {
     expect(err).toBeInstanceOf(TraceFormatError);
     return err as TraceFormatError;
   }
-  throw new Error('loadTrace did not throw');
+  throw new Error('checkTrace did not throw');
+}
+
+/** Every operation of a file, read through a TraceStream. */
+function streamed(path: string): TraceOp[] {
+  const s = new TraceStream(path);
+  const ops: TraceOp[] = [];
+  while (s.next())
+    ops.push(
+      s.kind === 'R'
+        ? { kind: 'R', page: s.page }
+        : { kind: 'W', page: s.page, offset: s.offset, bytes: s.bytes.slice() },
+    );
+  return ops;
 }
 
 const writes = (ops: TraceOp[]) => ops.filter((op) => op.kind === 'W');
@@ -216,7 +232,7 @@ describe('format detection', () => {
   });
 });
 
-describe('loadTrace', () => {
+describe('trace files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'memvisor-trace-'));
   const file = (name: string, content: string | Uint8Array) => {
     const path = join(dir, name);
@@ -224,19 +240,64 @@ describe('loadTrace', () => {
     return path;
   };
 
-  it('reads and parses a file, naming it in the trace and in errors', () => {
+  it('checks a file through and summarises it, naming it in errors; a stream reads the same operations', () => {
     const path = file('ok.trace', 'R 4\nW 9 0 01\n');
-    expect(loadTrace(path)).toEqual({
-      format: 'memvisor',
-      file: path,
-      ops: [
-        { kind: 'R', page: 4 },
-        { kind: 'W', page: 9, offset: 0, bytes: new Uint8Array([1]) },
-      ],
-      maxPage: 9,
-    });
+    expect(checkTrace(path)).toEqual({ format: 'memvisor', file: path, ops: 2, maxPage: 9 });
+    expect(streamed(path)).toEqual([
+      { kind: 'R', page: 4 },
+      { kind: 'W', page: 9, offset: 0, bytes: new Uint8Array([1]) },
+    ]);
     const bad = file('bad.trace', 'R 4\nR x\n');
     expect(loadError(bad).message).toBe(`${bad}:2: page "x" is not a non-negative integer`);
+  });
+
+  /** A memvisor trace of `lines` lines mixing reads, small and page-sized writes, comments and CRLF. */
+  const bigTrace = (lines: number): string => {
+    const out: string[] = [];
+    for (let i = 0; i < lines; i++) {
+      const page = (i * 7919) % 5000;
+      if (i % 97 === 0) out.push(`# line ${i + 1}\r`);
+      else if (i % 150 === 1) out.push(`W ${page} 0 ${'ab'.repeat(4096)}`);
+      else if (i % 3 === 0) out.push(`W ${page} ${i % 4000} ${(i & 0xffff).toString(16).padStart(4, '0')}`);
+      else out.push(`R ${page}`);
+    }
+    return `${out.join('\n')}\n`;
+  };
+
+  it('streams a trace many windows long to the same operations, in order, as parsing it whole', () => {
+    const text = bigTrace(40_000);
+    expect(text.length).toBeGreaterThan(8 * CHUNK);
+    const path = file('big.trace', text);
+    const whole = parseTrace(text, path);
+    const ops = streamed(path);
+    // Compared as text: a toEqual over tens of thousands of operations is slow to diff.
+    const line = (op: TraceOp) =>
+      op.kind === 'R' ? `R ${op.page}` : `W ${op.page} ${op.offset} ${Buffer.from(op.bytes).toString('hex')}`;
+    expect(ops.length).toBe(whole.ops.length);
+    expect(ops.map(line).join('\n') === whole.ops.map(line).join('\n')).toBe(true);
+    expect(checkTrace(path)).toEqual({
+      format: 'memvisor',
+      file: path,
+      ops: whole.ops.length,
+      maxPage: whole.maxPage,
+    });
+  });
+
+  it('names the file and line of a malformed line far into a large trace, found before anything runs', () => {
+    const lines = bigTrace(40_000).split('\n');
+    lines[37_654] = 'W 12 0 xyz';
+    const path = file('late.trace', lines.join('\n'));
+    expect(loadError(path).message).toBe(`${path}:37655: hex bytes "xyz" contain a non-hex character`);
+    // A stream meets it at the same place, after every operation before it.
+    const s = new TraceStream(path);
+    expect(() => {
+      while (s.next());
+    }).toThrow(`${path}:37655: hex bytes`);
+  });
+
+  it('keeps its memory bounded: a line longer than the window allows is an error, not a bigger window', () => {
+    const path = file('long.trace', `R 1\n# ${'x'.repeat(MAX_LINE + 10)}\nR 2\n`);
+    expect(loadError(path).message).toBe(`${path}:2: a line longer than ${MAX_LINE} bytes`);
   });
 
   it('rejects an unreadable file', () => {

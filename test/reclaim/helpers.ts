@@ -173,6 +173,10 @@ export class FaultyStore implements SwapStore {
     this.writes++;
   }
 
+  writeRun(slot: number, pages: readonly Uint8Array[]): void {
+    for (let k = 0; k < pages.length; k++) this.write(slot + k, pages[k]);
+  }
+
   read(slot: number, into: Uint8Array): void {
     this.reads++;
     if (this.failRead === 'EIO' || this.failRead === 'SHORT_READ') {

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultHostConfig, defaultOverheadPages } from '../../src/engine/config.ts';
 import { workloadSpec } from '../../src/engine/workloads/defaults.ts';
@@ -9,6 +9,18 @@ import { loadPreset, type Preset, PresetError, parsePreset } from '../../src/sce
 const MB = 256;
 const GB = 1024 * MB;
 const FILE = 'presets/x.yaml';
+
+/** Writes a small valid trace file (presets are loaded with the traces they name). */
+function traceFile(path: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, 'W 0 0 ab\nR 0\n');
+  return path;
+}
+
+/** Where the full preset is, with the traces it names. */
+const BASE = mkdtempSync(join(tmpdir(), 'memvisor-presets-'));
+traceFile(join(BASE, 'traces/x.trace'));
+traceFile(join(BASE, 'traces/y.trace'));
 
 /** Fixtures as one string per line, so that line numbers in expected messages can be read off. */
 const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`;
@@ -71,9 +83,9 @@ const FULL = yaml(
 
 describe('a valid preset', () => {
   it('becomes the engine objects it describes', () => {
-    const preset = parsePreset(FULL, '/work/presets/full.yaml');
+    const preset = parsePreset(FULL, join(BASE, 'full.yaml'));
     const expected: Preset = {
-      file: '/work/presets/full.yaml',
+      file: join(BASE, 'full.yaml'),
       description: 'Two guests share 4GB; vm2 is squeezed by a limit at 30s.',
       seed: 42,
       personality: 'xen-tmem',
@@ -111,7 +123,7 @@ describe('a valid preset', () => {
               locality: 0.9,
               writeFraction: 0.2,
             },
-            { ...workloadSpec('trace'), file: '/work/presets/traces/x.trace' },
+            { ...workloadSpec('trace'), file: join(BASE, 'traces/x.trace') },
           ],
         },
         {
@@ -181,7 +193,7 @@ describe('a valid preset', () => {
           command: {
             type: 'startWorkload',
             guest: 'vm3',
-            workload: { ...workloadSpec('trace'), file: '/work/presets/traces/y.trace' },
+            workload: { ...workloadSpec('trace'), file: join(BASE, 'traces/y.trace') },
           },
         },
       ],
@@ -597,6 +609,8 @@ describe('loadPreset', () => {
 
   it('reads a file and resolves trace files against its directory', () => {
     const path = join(dir, 'trace.yaml');
+    traceFile(join(dir, 'traces/a.trace'));
+    const absolute = traceFile(join(mkdtempSync(join(tmpdir(), 'memvisor-data-')), 'b.trace'));
     writeFileSync(
       path,
       yaml(
@@ -611,16 +625,13 @@ describe('loadPreset', () => {
         '        file: traces/a.trace',
         '      - type: trace',
         '        name: abs',
-        '        file: /data/b.trace',
+        `        file: ${absolute}`,
       ),
     );
     const preset = loadPreset(path);
     expect(preset.file).toBe(path);
     expect(preset.description).toBe('replay a trace');
-    expect(preset.guests[0].workloads.map((w) => w.file)).toEqual([
-      resolve(dir, 'traces/a.trace'),
-      '/data/b.trace',
-    ]);
+    expect(preset.guests[0].workloads.map((w) => w.file)).toEqual([resolve(dir, 'traces/a.trace'), absolute]);
   });
 
   it('names the file in every problem', () => {

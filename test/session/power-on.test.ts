@@ -78,3 +78,20 @@ describe('power-on, guest by guest', () => {
     expect(c.refused).toEqual([expect.stringMatching(/^hyperv: cannot run this preset: .*guest b/)]);
   });
 });
+
+describe('word of a refused personality', () => {
+  it('reaches the status line and the event log as it leaves compare mode', () => {
+    const p = preset();
+    const cmp = new CompareSession([
+      new Session(p, { stepwisePowerOn: true }),
+      new Session(p, { stepwisePowerOn: true, personality: 'hyperv' }),
+    ]);
+    open.push(cmp);
+    const c = new Controller(new LocalLink(cmp), { cols: 200, rows: 24, sampler: false, screen: 'compare' });
+    // Heard with the next snapshot of the host on screen.
+    cmp.tick();
+    cmp.tick();
+    expect(c.frame().map(plain).at(-1)).toMatch(/^error: hyperv: cannot run this preset: .*guest b/);
+    expect(c.feed.all().some((e) => e.message.startsWith('hyperv: cannot run this preset'))).toBe(true);
+  });
+});

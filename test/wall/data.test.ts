@@ -142,14 +142,30 @@ describe('wallData', () => {
   it('says on the status line that the host is paused, and why the wall cannot change it', () => {
     const s = plain(wallData(hard, historyOf(hard), [], view({ readOnly: 'attached to lab' }), large).status);
     expect(s).toMatch(
-      /^ memvisor wall {2}PAUSED {2}attached to lab {2}esx {2}t=1:02:05 {2}1x {2}seed 42 {2}2 guests +q quit $/,
+      /^ memvisor wall {2}PAUSED {2}t=1:02:05 {2}attached to lab {2}esx {2}1x {2}seed 42 {2}2 guests +q quit $/,
     );
     expect(s).toHaveLength(160);
     const narrow = plain(
       wallData(hard, historyOf(hard), [], view({ keys: 'q quit  space pause' }), wallLayout(80, 24)).status,
     );
     expect(narrow).toHaveLength(80);
-    expect(narrow).toMatch(/PAUSED .* q quit {2}space pause $/);
+    expect(narrow).toMatch(/^ memvisor wall {2}PAUSED {2}t=1:02:05 .* q quit {2}space pause $/);
+    const refused = plain(
+      wallData(
+        hard,
+        historyOf(hard),
+        [],
+        view({
+          readOnly: 'attached to lab',
+          message: 'read-only: attached to lab',
+          keys: 'q quit  space pause  ←→ guest  t theme',
+        }),
+        wallLayout(80, 24),
+      ).status,
+    );
+    expect(refused).toMatch(
+      /^ PAUSED {2}t=1:02:05 {2}read-only: attached {2}q quit {2}space pause {2}←→ guest {2}t theme $/,
+    );
   });
 
   it('fits every line into its panel at 80x24 and at 160x48', () => {

@@ -83,7 +83,7 @@ describe('the wall on a virtual terminal', () => {
     expect(screen).toContain('1:00:00 host entered soft state');
     expect(screen).toContain('1:02:05 vm1 ballooned 64 MB');
     expect(lines[47]).toMatch(
-      /^ memvisor wall {2}esx {2}t=1:02:05 .*q quit {2}space pause {2}←→ guest {2}t theme $/,
+      /^ memvisor wall {2}t=1:02:05 {2}esx .*q quit {2}space pause {2}←→ guest {2}t theme $/,
     );
     // The big displays are drawn (braille dots) in the state's colour.
     expect(lines.slice(1, 8).join('')).toMatch(/[\u2801-\u28ff]/);

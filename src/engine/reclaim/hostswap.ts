@@ -4,9 +4,10 @@ import type { FramePool } from '../framepool.ts';
 import { type Guest, PageState } from '../guest.ts';
 import { checksumPage } from '../pagehash.ts';
 import { SlotAllocator, StoreError, type SwapStore } from '../store/swapstore.ts';
+import { WriteBehind } from '../store/writebehind.ts';
 
 interface SwapFile {
-  readonly store: SwapStore;
+  readonly store: WriteBehind;
   readonly slots: SlotAllocator;
   /** A checksum per slot, checked on every read: a swap file never hands back wrong data. */
   readonly sums: Uint32Array;
@@ -14,8 +15,9 @@ interface SwapFile {
 
 /**
  * Hypervisor swapping: one swap file per guest (as ESX's .vswp), the size of the guest's memory less
- * its reservation. Pages are written and read at slot offsets through a SwapStore; every slot carries a
- * checksum of what was written, so a flipped bit or a short read is an error, never wrong data.
+ * its reservation. Pages are written and read at slot offsets through a SwapStore, in batches (see
+ * WriteBehind: `flush` ends a batch); every slot carries a checksum of what was written, so a flipped
+ * bit or a short read is an error, never wrong data.
  */
 export class HostSwap {
   private readonly files = new Map<number, SwapFile>();
@@ -25,7 +27,7 @@ export class HostSwap {
   attach(vm: Guest, store: SwapStore): void {
     const capacity = Math.max(0, vm.config.memszPages - vm.config.reservationPages);
     this.files.set(vm.gid, {
-      store,
+      store: new WriteBehind(store, this.pool.work.pages, 'swap'),
       slots: new SlotAllocator(capacity),
       sums: new Uint32Array(vm.config.memszPages),
     });
@@ -34,6 +36,11 @@ export class HostSwap {
   detach(vm: Guest): void {
     this.files.get(vm.gid)?.store.close();
     this.files.delete(vm.gid);
+  }
+
+  /** Writes the pages waiting in a guest's batch; throws StoreError when the device fails. */
+  flush(vm: Guest): void {
+    this.files.get(vm.gid)?.store.flush();
   }
 
   /** Slots in use in a guest's swap file. */
@@ -80,9 +87,7 @@ export class HostSwap {
       throw err;
     }
     f.sums[slot] = checksumPage(bytes);
-    const work = this.pool.work.pages;
-    work[ByteOp.swapWrite]++;
-    work[ByteOp.hash]++;
+    this.pool.work.pages[ByteOp.hash]++;
     return slot;
   }
 
@@ -107,7 +112,7 @@ export class HostSwap {
   swapIn(vm: Guest, gpn: number, frame: number): void {
     const slot = vm.pmapLoc[gpn];
     this.read(vm, slot, this.pool.bytes(frame));
-    this.files.get(vm.gid)!.slots.give(slot);
+    this.give(vm, slot);
     vm.mapPrivate(gpn, frame);
     vm.stats.swapIns++;
     vm.stall += COST.hostSwapIn;
@@ -121,16 +126,22 @@ export class HostSwap {
 
   /** Forgets a swapped page (its guest page is dropped). */
   free(vm: Guest, gpn: number): void {
-    this.files.get(vm.gid)?.slots.give(vm.pmapLoc[gpn]);
+    this.give(vm, vm.pmapLoc[gpn]);
+  }
+
+  /** A slot back to the file's free slots; a write of it still waiting is dropped. */
+  private give(vm: Guest, slot: number): void {
+    const f = this.files.get(vm.gid);
+    if (!f) return;
+    f.store.discard(slot);
+    f.slots.give(slot);
   }
 
   private read(vm: Guest, slot: number, into: Uint8Array): void {
     const f = this.files.get(vm.gid)!;
     // Read straight into place: on a failed checksum the caller gets an error, never the bytes.
     f.store.read(slot, into);
-    const work = this.pool.work.pages;
-    work[ByteOp.swapRead]++;
-    work[ByteOp.hash]++;
+    this.pool.work.pages[ByteOp.hash]++;
     if (checksumPage(into) !== f.sums[slot]) {
       throw new StoreError('CHECKSUM', `${vm.name}: host swap slot ${slot} fails its checksum`);
     }

@@ -88,7 +88,7 @@ export class Reclaimer implements FaultHandler {
       balloonTarget: 0,
       swapTarget: 0,
       decision: '',
-      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid)),
+      picker: new VictimPicker(this.config.victim, this.rng.fork(m.vm.gid), m.vm),
       cannotBalloon: false,
       logged: '',
       loggedAt: Number.NEGATIVE_INFINITY,
@@ -181,8 +181,13 @@ export class Reclaimer implements FaultHandler {
     if (pool.freeFrames === 0 && this.config.tmem) this.tmem.dropEphemeral(1);
     if (pool.freeFrames === 0 && this.config.hostSwap) {
       const plan = this.plans.get(vm.gid);
-      for (const victim of plan ? plan.picker.pick(vm, 4, this.ctx.tickNo) : []) {
-        if (this.evict(vm, victim) && pool.freeFrames > 0) break;
+      try {
+        for (const victim of plan ? plan.picker.pick(vm, 4, this.ctx.tickNo) : []) {
+          if (this.evict(vm, victim) && pool.freeFrames > 0) break;
+        }
+      } catch (err) {
+        if (err instanceof StoreError) throw new GuestFaultError(`host swap failed: ${err.message}`);
+        throw err;
       }
     }
     return clear ? pool.alloc(FrameKind.Private) : pool.allocUnzeroed(FrameKind.Private);
@@ -218,6 +223,7 @@ export class Reclaimer implements FaultHandler {
       this.planGuest(m);
       this.moveBalloon(m, dt);
       this.swapToward(m, dt);
+      this.flushSwap(m.vm);
     }
   }
 
@@ -382,6 +388,16 @@ export class Reclaimer implements FaultHandler {
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
       vm.faulted = `host swap failed: ${err.message}`; // the host reports it once
+    }
+  }
+
+  /** The slice's swap-outs go to the file as one batch. */
+  private flushSwap(vm: Guest): void {
+    try {
+      this.hostSwap.flush(vm);
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      vm.faulted ??= `host swap failed: ${err.message}`;
     }
   }
 

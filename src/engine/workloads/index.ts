@@ -5,7 +5,6 @@ import { AnonWorkload, IdleWorkload, OsImageWorkload } from './anon.ts';
 import { BootWorkload } from './boot.ts';
 import { FileCopyWorkload, KernelCompileWorkload } from './files.ts';
 import { TraceWorkload } from './trace.ts';
-import { loadTrace } from './tracefile.ts';
 import type { Workload } from './workload.ts';
 
 /** Content seeds per OS: guests of one OS load identical image pages. */
@@ -42,9 +41,7 @@ export function createWorkload(
       return new IdleWorkload(spec, os, rng, seed);
     case 'file-copy':
       return new FileCopyWorkload(spec, os, rng, seed);
-    case 'trace': {
-      const trace = loadTrace(spec.file ?? '');
-      return new TraceWorkload(spec, os, rng, trace);
-    }
+    case 'trace':
+      return new TraceWorkload(spec, os, rng);
   }
 }

@@ -1,0 +1,98 @@
+/**
+ * The dashboard's pure parts as data: the line editor, navigation `(ui, snapshot, geometry) -> patch`,
+ * and the action table (a handler returns a patch and an effect, and sends nothing itself).
+ */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ESX_LAYOUT } from '../../src/render/esxtop.ts';
+import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
+import { type ActionState, HANDLERS } from '../../src/ui/actions.ts';
+import { editLine, emptyLine, remember } from '../../src/ui/line-editor.ts';
+import { fixSelection, keepVisible, move } from '../../src/ui/navigation.ts';
+import type { UiState } from '../../src/ui/state.ts';
+import { guest, snapshot } from './fixtures.ts';
+
+const ui: UiState = {
+  screen: 'esxtop',
+  table: 'esxtop',
+  overlay: null,
+  selectedGid: 1,
+  esxTop: 0,
+  xenTop: 0,
+  hscroll: 0,
+  esx: { ...DEFAULT_ESX_LAYOUT, sort: { column: 'GID', desc: false } },
+  xen: DEFAULT_XEN_LAYOUT,
+  delay: 2,
+  message: null,
+  eventsBack: 0,
+  commands: [],
+};
+const many = snapshot({
+  guests: Array.from({ length: 30 }, (_, i) => guest({ GID: i + 1, name: `g${i + 1}` })),
+});
+const geo = { cols: 120, bodyHeight: 20, events: 0 };
+
+describe('the line editor', () => {
+  const ctx = { history: ['limit a 1GB', 'pause'], snap: snapshot() };
+  it('types, moves and erases at the cursor', () => {
+    let l = editLine(emptyLine(), 'insert', 'lmit', ctx);
+    l = editLine({ ...l, cursor: 1 }, 'insert', 'i', ctx);
+    expect(l).toMatchObject({ text: 'limit', cursor: 2 });
+    l = editLine(editLine(l, 'cursorEnd', '', ctx), 'erase', '', ctx);
+    expect(l).toMatchObject({ text: 'limi', cursor: 4 });
+  });
+
+  it('walks the history and comes back to the line being typed', () => {
+    let l = editLine(emptyLine(), 'insert', 'st', ctx);
+    l = editLine(l, 'historyPrev', '', ctx);
+    expect(l.text).toBe('pause');
+    l = editLine(editLine(l, 'historyPrev', '', ctx), 'historyNext', '', ctx);
+    expect(l.text).toBe('pause');
+    expect(editLine(l, 'historyNext', '', ctx).text).toBe('st');
+  });
+
+  it('keeps each line run once, the newest last', () => {
+    expect(remember(['a', 'b'], 'b')).toEqual(['a', 'b']);
+    expect(remember(['a', 'b'], 'a')).toEqual(['a', 'b', 'a']);
+    expect(remember(['a', 'b', 'c'], 'd', 3)).toEqual(['b', 'c', 'd']);
+  });
+});
+
+describe('navigation', () => {
+  it('moves the selection by one, a page, or to the ends, and keeps it on screen', () => {
+    expect(move(ui, many, geo, 'down')).toEqual({ selectedGid: 2 });
+    const page = move(ui, many, geo, 'pageDown').selectedGid ?? 0;
+    expect(page).toBeGreaterThan(5);
+    expect(move(ui, many, geo, 'last')).toEqual({ selectedGid: 30 });
+    const top = keepVisible({ ...ui, selectedGid: 30 }, many, geo).esxTop ?? 0;
+    expect(top).toBeGreaterThan(10);
+    expect(keepVisible({ ...ui, selectedGid: 30, esxTop: top }, many, geo)).toEqual({});
+  });
+
+  it('moves to the first guest shown when the selected one is gone', () => {
+    expect(fixSelection({ ...ui, selectedGid: 99 }, many)).toEqual({ selectedGid: 1 });
+    expect(fixSelection(ui, many)).toEqual({});
+  });
+
+  it('scrolls the help within its length, and the event log back from the newest', () => {
+    const help = move({ ...ui, overlay: { kind: 'help', scroll: 0 } }, many, geo, 'last');
+    expect(help.overlay?.kind === 'help' && help.overlay.scroll).toBeGreaterThan(0);
+    expect(move({ ...ui, screen: 'events' }, many, { ...geo, events: 10 }, 'up')).toEqual({ eventsBack: 1 });
+  });
+});
+
+describe('the action table', () => {
+  const state: ActionState = { ui, shown: many, latest: many, geometry: geo, compare: false };
+
+  it('gives a command as an effect for the controller to send, with what to do with the answer', () => {
+    const out = HANDLERS.pause.run(state);
+    expect(out.effect).toMatchObject({ kind: 'send', steps: [{ command: 'pause' }] });
+    expect(HANDLERS.pause.changes).toBe(true);
+  });
+
+  it('says compare mode needs memvisor compare when there is no compare', () => {
+    expect(HANDLERS.screenCompare.run(state).patch?.message?.text).toMatch(/memvisor compare/);
+    expect(HANDLERS.screenCompare.run({ ...state, compare: true }).patch).toEqual({
+      screen: 'compare',
+    });
+  });
+});
