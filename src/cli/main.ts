@@ -285,10 +285,25 @@ program
   .argument('[name]', 'a lesson: its number, its name, or a file (memvisor lesson lists them)')
   .option('--check', "run the lesson's model solution headless and report every step")
   .option('--idle', 'run the lesson headless with a trainee who does nothing: every task must fail')
+  .option('--reset', 'forget all progress')
   .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
-  .action(async (name: string | undefined, opts: { check?: boolean; idle?: boolean; seed?: number }) => {
-    await runLessonCommand(name, opts);
-  });
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (
+      name: string | undefined,
+      opts: {
+        check?: boolean;
+        idle?: boolean;
+        reset?: boolean;
+        seed?: number;
+        theme: string;
+        color: boolean;
+      },
+    ) => {
+      await runLessonCommand(name, opts);
+    },
+  );
 
 program
   .command('wall')
