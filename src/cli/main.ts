@@ -4,14 +4,12 @@ import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts'
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
-import { CompareSession } from '../session/compare-session.ts';
-import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
 import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { runLessonCommand } from './lesson.ts';
-import { openSession, openSessionFrom } from './open.ts';
+import { openSession, openWorkerLink } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
@@ -104,10 +102,15 @@ program
         tokenFile?: string;
       },
     ) => {
-      // Guests power on as the clock runs, so the dashboard draws its first frame at once.
+      // The engine runs in a worker thread; guests power on as its clock runs, so the dashboard draws
+      // its first frame at once and answers keys however long a tick takes.
       const file = presetPath(preset);
-      const session = openSession(file, { ...opts, stepwisePowerOn: true });
-      const link = new LocalLink(session, { clock: true });
+      const link = await openWorkerLink({
+        kind: 'single',
+        file,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        ...(opts.personality === undefined ? {} : { personality: opts.personality }),
+      });
       const shareLog = new ShareLog();
       let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
@@ -115,14 +118,13 @@ program
         await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
-          screen: opts.screen ?? session.snapshot.screen,
+          screen: opts.screen ?? link.snapshot.screen,
           onReady: () => link.start(),
           notes: shareLog.notes,
         });
       } finally {
         await publisher?.close();
         await link.close();
-        session.close();
         shareLog.print();
       }
     },
@@ -204,19 +206,12 @@ program
         process.stdout.write(compareTable(results, opts.seconds));
         return;
       }
-      const refused: string[] = [];
-      const sessions = opts.personalities.flatMap((personality) => {
-        try {
-          return [openSessionFrom(loaded, { personality, seed: opts.seed, stepwisePowerOn: true })];
-        } catch (err) {
-          refused.push(`${personality}: cannot run this preset: ${(err as Error).message}`);
-          return [];
-        }
+      const link = await openWorkerLink({
+        kind: 'compare',
+        file: loaded.file,
+        personalities: opts.personalities,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       });
-      if (sessions.length === 0)
-        throw new UsageError(`compare: no personality can run this preset\n${refused.join('\n')}`);
-      const compare = new CompareSession(sessions, refused);
-      const link = new LocalLink(compare, { clock: true });
       try {
         await runDashboard(link, {
           theme: opts.theme,
@@ -226,7 +221,6 @@ program
         });
       } finally {
         await link.close();
-        compare.close();
       }
     },
   );
