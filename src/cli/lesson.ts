@@ -13,11 +13,14 @@ import { LessonShell } from '../lesson/shell.ts';
 import { type Lesson, loadLesson } from '../scenario/lesson.ts';
 import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
+import { runLessonRecord } from './lesson-record.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface LessonCommandOptions {
   readonly check?: boolean;
   readonly idle?: boolean;
+  readonly record?: string;
+  readonly size?: { cols: number; rows: number };
   readonly reset?: boolean;
   readonly seed?: number;
   readonly theme?: string;
@@ -26,7 +29,7 @@ export interface LessonCommandOptions {
 
 export async function runLessonCommand(name: string | undefined, opts: LessonCommandOptions): Promise<void> {
   if (opts.reset) {
-    if (name !== undefined || opts.check || opts.idle)
+    if (name !== undefined || opts.check || opts.idle || opts.record !== undefined)
       throw new UsageError('lesson --reset forgets all progress: give it no lesson and no other option');
     const store = new ProgressStore();
     store.reset();
@@ -34,6 +37,7 @@ export async function runLessonCommand(name: string | undefined, opts: LessonCom
     return;
   }
   if (name === undefined) {
+    if (opts.record !== undefined) throw new UsageError('lesson --record: name the lesson to record');
     if (opts.check || opts.idle) {
       // Every shipped lesson, in order: the command .ci/run uses.
       let sound = true;
@@ -47,6 +51,15 @@ export async function runLessonCommand(name: string | undefined, opts: LessonCom
   const file = findLesson(name);
   if (typeof file === 'string') throw new UsageError(file);
   const lesson = loadLesson(file.path);
+  if (opts.record !== undefined) {
+    const sound = await runLessonRecord(lesson, opts.record, {
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.size ?? {}),
+      ...(file.number > 0 ? { number: file.number } : {}),
+    });
+    process.exitCode = sound ? 0 : 1;
+    return;
+  }
   if (opts.check || opts.idle) {
     process.exitCode = (await reportCheck(lesson, opts)) ? 0 : 1;
     return;

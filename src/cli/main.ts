@@ -279,6 +279,8 @@ program
   .argument('[name]', 'a lesson: its number, its name, or a file (memvisor lesson lists them)')
   .option('--check', "run the lesson's model solution headless and report every step")
   .option('--idle', 'run the lesson headless with a trainee who does nothing: every task must fail')
+  .option('--record <file>', "write the lesson's model solution as asciicast v2, a marker at each step")
+  .option('--size <COLSxROWS>', 'with --record: terminal size, such as 120x36 (the default)', sizeArg)
   .option('--reset', 'forget all progress')
   .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
   .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
