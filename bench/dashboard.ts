@@ -40,13 +40,16 @@ async function measure(args: string[]): Promise<{ percent: number; frames: numbe
   });
   let counting = false;
   let started = false;
+  let seen = 0;
   child.onData((d) => {
-    if (d.includes('PMEM')) started = true;
+    // The first frame is drawn before Ink loads; refreshes (new frames) come once it runs.
+    seen += d.split('\x1b[?2026h').length - 1;
+    if (seen >= 3) started = true;
     if (!counting) return;
     bytes += d.length;
     frames += d.split('\x1b[?2026h').length - 1;
   });
-  // Start-up (loading, building 64 guests) is not the dashboard's steady cost: wait for the first frame.
+  // Start-up (loading, building 64 guests) is not the dashboard's steady cost: wait for refreshes.
   for (let waited = 0; !started && waited < 60_000; waited += 100) await sleep(100);
   await sleep(WARMUP_S * 1000);
   counting = true;

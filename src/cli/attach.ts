@@ -5,6 +5,7 @@
 
 import { formatAddress, readTokenFile, type ShareAddress } from '../share/address.ts';
 import { AttachError, attach, type RemoteLink } from '../share/client.ts';
+import { runDashboard } from '../ui/run.tsx';
 import { runWall } from '../wall/run.ts';
 import { addressArg } from './share.ts';
 import { UsageError } from './usage-error.ts';
@@ -78,6 +79,27 @@ export async function openRemote(
     if (e instanceof AttachError) throw new UsageError(`attach: ${e.message}`);
     throw e;
   }
+}
+
+/** `memvisor attach ADDRESS`: the dashboard on a shared host, read-only, until q or until the host quits. */
+export async function attachCommand(
+  text: string,
+  opts: AttachCommandOptions & { theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
+): Promise<void> {
+  const link = await openRemote(text, 'attach', opts);
+  let why: string | null = null;
+  try {
+    await runDashboard(link, {
+      theme: opts.theme,
+      color: opts.color,
+      screen: opts.screen ?? link.snapshot.screen,
+      ended: link.ended,
+    });
+    why = link.reason;
+  } finally {
+    await link.close();
+  }
+  if (why) process.stderr.write(`memvisor: ${why}\n`);
 }
 
 /** `memvisor wall --attach ADDRESS`: the wall on a shared host, until q or until the host quits. */

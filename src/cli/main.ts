@@ -6,14 +6,14 @@ import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalitiesInParallel, type PersonalityOutcome } from '../session/compare.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
-import { wallAttachCommand } from './attach.ts';
+import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { runLessonCommand } from './lesson.ts';
 import { openSession, openWorkerLink } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
-import { startSharing } from './share.ts';
+import { ShareLog, startSharing } from './share.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
 import { wallCommand } from './wall.ts';
@@ -111,20 +111,21 @@ program
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
         ...(opts.personality === undefined ? {} : { personality: opts.personality }),
       });
-      const shareLog: string[] = [];
+      const shareLog = new ShareLog();
       let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
-        publisher = await startSharing(link, file, opts, (l) => shareLog.push(l));
+        publisher = await startSharing(link, file, opts, shareLog.log);
         await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? link.snapshot.screen,
           onReady: () => link.start(),
+          notes: shareLog.notes,
         });
       } finally {
         await publisher?.close();
         await link.close();
-        for (const l of shareLog) process.stderr.write(`memvisor: share: ${l}\n`);
+        shareLog.print();
       }
     },
   );
@@ -255,6 +256,29 @@ program
   );
 
 program
+  .command('attach')
+  .description(
+    'the dashboard on a shared host (memvisor --share), read-only: every screen and key that only looks',
+  )
+  .argument('<address>', 'what the host printed: a socket path, or tcp://HOST:PORT')
+  .option('--token-file <file>', "with tcp://HOST:PORT: the host's token")
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .option(
+    '--screen <screen>',
+    "the first screen: esxtop or xentop (default: the host personality's own)",
+    screenArg,
+  )
+  .action(
+    async (
+      address: string,
+      opts: { tokenFile?: string; theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
+    ) => {
+      await attachCommand(address, opts);
+    },
+  );
+
+program
   .command('lesson')
   .description(
     'guided lessons on a live host: the list, a lesson on the dashboard, or --check its model solution',
@@ -262,10 +286,27 @@ program
   .argument('[name]', 'a lesson: its number, its name, or a file (memvisor lesson lists them)')
   .option('--check', "run the lesson's model solution headless and report every step")
   .option('--idle', 'run the lesson headless with a trainee who does nothing: every task must fail')
+  .option('--record <file>', "write the lesson's model solution as asciicast v2, a marker at each step")
+  .option('--size <COLSxROWS>', 'with --record: terminal size, such as 120x36 (the default)', sizeArg)
+  .option('--reset', 'forget all progress')
   .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
-  .action(async (name: string | undefined, opts: { check?: boolean; idle?: boolean; seed?: number }) => {
-    await runLessonCommand(name, opts);
-  });
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (
+      name: string | undefined,
+      opts: {
+        check?: boolean;
+        idle?: boolean;
+        reset?: boolean;
+        seed?: number;
+        theme: string;
+        color: boolean;
+      },
+    ) => {
+      await runLessonCommand(name, opts);
+    },
+  );
 
 program
   .command('wall')

@@ -42,6 +42,28 @@ function tokenFrom(file: string): string {
   }
 }
 
+/**
+ * What viewers did, one line each: into the dashboard's event log as it happens, and on standard
+ * error once the dashboard has given the terminal back.
+ */
+export class ShareLog {
+  private readonly lines: string[] = [];
+  private note: ((kind: 'command' | 'warning', text: string) => void) | null = null;
+
+  readonly log = (line: string): void => {
+    this.lines.push(line);
+    this.note?.(line.includes(' closed: ') ? 'warning' : 'command', `share: ${line}`);
+  };
+
+  readonly notes = (note: (kind: 'command' | 'warning', text: string) => void): void => {
+    this.note = note;
+  };
+
+  print(): void {
+    for (const l of this.lines) process.stderr.write(`memvisor: share: ${l}\n`);
+  }
+}
+
 /** The name viewers see: the preset's and this machine's. */
 export const hostNameOf = (presetFile: string): string =>
   `${basename(presetFile, extname(presetFile))}@${hostname()}`;
@@ -74,7 +96,9 @@ export async function startSharing(
   }
   const where = formatAddress(publisher.address);
   const how = address.kind === 'tcp' ? ' --token-file FILE' : '';
-  process.stderr.write(`memvisor: sharing on ${where} (viewers: memvisor wall --attach ${where}${how})\n`);
+  process.stderr.write(
+    `memvisor: sharing on ${where} (viewers: memvisor attach ${where}${how}, or memvisor wall --attach ${where}${how})\n`,
+  );
   if (made) process.stderr.write(`memvisor: the viewers' token, shown this once: ${token}\n`);
   return publisher;
 }

@@ -125,7 +125,13 @@ export interface HostConfig {
   swapDir?: string;
   reclaim: ReclaimConfig;
   policy: PolicyOptions;
+  /** Mechanisms of the personality this host does without (an experiment's control run). */
+  without?: readonly OptionalMechanism[];
 }
+
+/** Mechanisms a host can be told to do without, whatever its personality. */
+export const OPTIONAL_MECHANISMS = ['sharing', 'compression', 'tmem'] as const;
+export type OptionalMechanism = (typeof OPTIONAL_MECHANISMS)[number];
 
 export const DEFAULT_THRESHOLDS: Thresholds = { high: 6, soft: 4, hard: 2, low: 1 };
 

@@ -52,6 +52,10 @@ export interface GuestOsStats {
   cacheMisses: number;
   writebacks: number;
   cacheDrops: number;
+  /** Pages read from the guest's storage: file pages its page cache missed (and tmem did not hold), and swap-ins from its swap device. */
+  storageReads: number;
+  /** Pages written to the guest's storage: dirty file pages written back, and swap-outs to its swap device. */
+  storageWrites: number;
 }
 
 const OS_SEEDS: Record<OsType, number> = { linux: 0x11, windows: 0x22, solaris: 0x33, freebsd: 0x44 };
@@ -99,6 +103,8 @@ export class GuestOS {
     cacheMisses: 0,
     writebacks: 0,
     cacheDrops: 0,
+    storageReads: 0,
+    storageWrites: 0,
   };
   /** This guest's private tmem pool, and the shared pools of its cluster file systems (made once). */
   private readonly privatePool: PoolRef;
@@ -257,6 +263,7 @@ export class GuestOS {
       } else {
         this.swap.read(slot, bytes);
         this.swap.discard(slot);
+        this.stats.storageReads++;
         this.vm.stall += COST.guestSwapIn;
       }
       this.swapSlots.give(slot);
@@ -336,6 +343,7 @@ export class GuestOS {
     // A block never written holds the file's generated contents.
     if (file.disk[fpage] >= 0) this.disk.read(file.disk[fpage], this.pool.bytes(frame));
     else this.pool.fill(frame, file.kind, file.seed, fpage);
+    this.stats.storageReads++;
     this.vm.stall += sequential ? COST.diskSequentialRead : COST.diskRandomRead;
     return frame;
   }
@@ -364,6 +372,7 @@ export class GuestOS {
     this.disk.write(file.disk[fpage], bytes);
     this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
     this.stats.writebacks++;
+    this.stats.storageWrites++;
     this.vm.stall += COST.diskWrite;
   }
 
@@ -433,6 +442,7 @@ export class GuestOS {
       this.frontswapped[slot] = 1;
     } else {
       this.swap.write(slot, bytes);
+      this.stats.storageWrites++;
       this.vm.stall += COST.guestSwapOut;
     }
     p.pte[vpage] = swapEntry(slot);

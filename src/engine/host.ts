@@ -7,7 +7,8 @@ import { Guest } from './guest.ts';
 import { GpnUse, GuestOS } from './guestos.ts';
 import { Machine } from './machine.ts';
 import { type Personality, personalityOf } from './policy/index.ts';
-import { consumedPages, isOverTarget, Reclaimer } from './reclaim/reclaimer.ts';
+import { withoutMechanisms } from './policy/personality.ts';
+import { consumedPages, Reclaimer } from './reclaim/reclaimer.ts';
 import { Rng } from './rng.ts';
 import type { FreeState } from './snapshot.ts';
 import { SwapDirectory, type SwapStore } from './store/swapstore.ts';
@@ -49,6 +50,8 @@ export class Host {
   tickNo = 0;
   /** A tick is under way (between its first slice and its end). */
   private inTick = false;
+  /** The fewest free frames seen at any point of the tick under way (see updateState). */
+  private tickMinFree = 0;
   state: FreeState;
   readonly vmkPages: number;
   readonly reclaimer: Reclaimer;
@@ -80,7 +83,7 @@ export class Host {
     this.state = initialFreeState(this.freePercent, this.config.thresholds);
     this.reclaimer = new Reclaimer(
       this,
-      this.personality.reclaim(options.config.reclaim),
+      withoutMechanisms(this.personality.reclaim(options.config.reclaim), options.config.without ?? []),
       this.personality,
       this.rng.fork(0),
     );
@@ -89,6 +92,11 @@ export class Host {
   /** Frames that make up the high threshold: free memory the host tries to keep. */
   get highFrames(): number {
     return Math.ceil((this.pool.frameCount * this.config.thresholds.high) / 100);
+  }
+
+  /** Frames of the soft threshold. */
+  get softFrames(): number {
+    return Math.ceil((this.pool.frameCount * this.config.thresholds.soft) / 100);
   }
 
   get freePercent(): number {
@@ -155,10 +163,12 @@ export class Host {
     this.reclaimer.resize(m.vm);
   }
 
-  /** Whether a guest may run an operation now: the host can back it, and in `low` only guests at or under target run. */
+  /**
+   * Whether a guest may run an operation now: the host can back it. (A guest above its target in `low`
+   * runs on what it has; its next allocation waits: see Reclaimer.makeRoom.)
+   */
   private mayRun(m: Machine): boolean {
-    if (m.vm.faulted || this.pool.freeFrames < OP_FRAMES) return false;
-    return this.state !== 'low' || !isOverTarget(m.vm);
+    return !m.vm.faulted && this.pool.freeFrames >= OP_FRAMES;
   }
 
   // ---- the tick -------------------------------------------------------------------------------
@@ -187,6 +197,7 @@ export class Host {
 
   private *runSlices(): Generator<void, void, void> {
     const dt = this.config.tick;
+    this.tickMinFree = this.pool.freeFrames;
     for (const m of this.machines) m.beginTick();
     for (let s = 0; s < SLICES; s++) {
       for (const [i, m] of this.machines.entries()) {
@@ -269,16 +280,23 @@ export class Host {
   }
 
   /**
-   * Recomputes the free state. Within a tick only falling is allowed (the host must react at once);
-   * rising waits for the end of the tick, so the state does not flap between slices.
+   * Recomputes the free state. Falling is at once, whenever it is checked (the host must react). Rising
+   * is at the end of a tick, and only when free memory stayed clear of the threshold through the whole
+   * tick: a host whose free memory dipped back under it during the tick is still short of memory, and
+   * rising then would lift the blocking and the swapping that were keeping it afloat, so it would fall
+   * straight back (the state flapped once a tick when a guest powering on took what reclaim freed).
    */
-  private updateState(mayRise = false): void {
-    const next = nextFreeState(this.state, this.freePercent, this.config.thresholds);
-    if (next === this.state || (!mayRise && ORDER.indexOf(next) < ORDER.indexOf(this.state))) return;
+  private updateState(endOfTick = false): void {
+    this.tickMinFree = Math.min(this.tickMinFree, this.pool.freeFrames);
     const th = this.config.thresholds;
+    const free = (100 * (endOfTick ? this.tickMinFree : this.pool.freeFrames)) / this.pool.frameCount;
+    const next = nextFreeState(this.state, free, th);
+    const rises = ORDER.indexOf(next) < ORDER.indexOf(this.state);
+    if (next === this.state || rises !== endOfTick) return;
+    const low = endOfTick ? `, at least ${free.toFixed(1)} % all tick` : '';
     this.log(
       'state',
-      `free memory ${this.freePercent.toFixed(1)} % (${(this.pool.freeFrames / 256).toFixed(0)} MB): ` +
+      `free memory ${this.freePercent.toFixed(1)} % (${(this.pool.freeFrames / 256).toFixed(0)} MB)${low}: ` +
         `${this.state} -> ${next} (thresholds ${th.high}/${th.soft}/${th.hard}/${th.low} %)`,
     );
     this.state = next;

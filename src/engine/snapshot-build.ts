@@ -142,6 +142,11 @@ function guestSnapshot(host: Host, m: Machine): GuestSnapshot {
       committedMB: MB(os.committedPages),
       swapInsPerSec: round2(m.tick.os.swapIns / dt),
       swapOutsPerSec: round2(m.tick.os.swapOuts / dt),
+      swapIns: os.stats.swapIns,
+      storageReads: os.stats.storageReads,
+      storageWrites: os.stats.storageWrites,
+      storageReadsPerSec: round2(m.tick.os.storageReads / dt),
+      storageWritesPerSec: round2(m.tick.os.storageWrites / dt),
     },
     workloads: m.workloads.map((w) => ({
       name: w.spec.name,

@@ -104,6 +104,17 @@ export interface GuestOsSnapshot {
   readonly committedMB: number;
   readonly swapInsPerSec: number;
   readonly swapOutsPerSec: number;
+  /** Pages brought back from guest swap since power-on (from the swap device or frontswap). */
+  readonly swapIns: number;
+  /**
+   * Pages read from and written to the guest's storage (its disk and its swap device) since power-on,
+   * and per second over the last tick: page-cache misses that tmem did not satisfy and swap-ins from the
+   * device; writebacks and swap-outs to the device.
+   */
+  readonly storageReads: number;
+  readonly storageWrites: number;
+  readonly storageReadsPerSec: number;
+  readonly storageWritesPerSec: number;
 }
 
 export interface GuestSnapshot {

@@ -17,6 +17,8 @@ export interface CheckContext {
   readonly workloads: (guest: string) => readonly string[] | undefined;
   /** The command names, for sent("..."). */
   readonly commands: readonly string[];
+  /** The personalities side by side in a compare lesson, for on("..."); empty otherwise. */
+  readonly personalities: readonly string[];
 }
 
 export interface ExprProblem {
@@ -203,8 +205,13 @@ export function checkExpr(
       return problem(e, `${e.fn} takes ${wants} argument${most === 1 ? '' : 's'}: ${spec.help}`);
     }
     let failed = false;
+    let result: Inferred = spec.result;
     e.args.forEach((arg, i) => {
       const a = spec.args[i];
+      if (i === spec.resultOf) {
+        result = infer(arg);
+        return;
+      }
       if (a.literal) {
         if (arg.kind !== 'literal' || typeof arg.value !== 'string') {
           problem(arg, `${e.fn}: the ${a.name} is written in quotes: ${spec.help}`);
@@ -241,10 +248,18 @@ export function checkExpr(
     if (e.fn === 'logged' && !EVENT_KINDS.includes(text(0))) {
       return problem(e.args[0], `logged: unknown kind of event "${text(0)}" (${hint(text(0), EVENT_KINDS)})`);
     }
+    if (e.fn === 'on' && !context.personalities.includes(text(0))) {
+      if (context.personalities.length === 0)
+        return problem(e, 'on: this lesson runs one host: on() is for lessons with compare: [esx, kvm, ...]');
+      return problem(
+        e.args[0],
+        `on: "${text(0)}" is not side by side here (${hint(text(0), context.personalities)})`,
+      );
+    }
     if (e.fn === 'sent' && !context.commands.includes(text(0))) {
       return problem(e.args[0], `sent: unknown command "${text(0)}" (${hint(text(0), context.commands)})`);
     }
-    return spec.result;
+    return result;
   };
 
   /** Where a field's name is written: after its object. */

@@ -13,6 +13,8 @@ import type { View } from './fields.ts';
 
 export interface EvalInput {
   readonly snapshot: HostSnapshot;
+  /** In a compare lesson: each personality's host, for on("kvm", ...). */
+  readonly hosts?: ReadonlyMap<string, HostSnapshot>;
   readonly view: View;
   /** Simulated seconds since the step began. */
   readonly elapsed: number;
@@ -25,23 +27,25 @@ export interface EvalInput {
 type Value = number | string | boolean | null | object;
 
 export class Condition {
-  /** Every `ever(...)` in the tree, innermost first. */
-  private readonly evers: Extract<Expr, { kind: 'call' }>[] = [];
+  /** Every `ever(...)` in the tree, innermost first, with the host it looks at (inside `on(...)`). */
+  private readonly evers: { readonly node: Extract<Expr, { kind: 'call' }>; readonly on: string | null }[] =
+    [];
   private readonly held = new Set<Expr>();
 
   constructor(readonly expr: Expr) {
-    const collect = (e: Expr): void => {
-      if (e.kind === 'field' || e.kind === 'index') collect(e.object);
-      else if (e.kind === 'unary') collect(e.arg);
+    const collect = (e: Expr, on: string | null): void => {
+      if (e.kind === 'field' || e.kind === 'index') collect(e.object, on);
+      else if (e.kind === 'unary') collect(e.arg, on);
       else if (e.kind === 'binary') {
-        collect(e.left);
-        collect(e.right);
+        collect(e.left, on);
+        collect(e.right, on);
       } else if (e.kind === 'call') {
-        e.args.forEach(collect);
-        if (e.fn === 'ever') this.evers.push(e);
+        const inner = e.fn === 'on' ? String((e.args[0] as { value?: unknown }).value) : on;
+        for (const a of e.args) collect(a, inner);
+        if (e.fn === 'ever') this.evers.push({ node: e, on });
       }
     };
-    collect(expr);
+    collect(expr, null);
   }
 
   /** Forgets what `ever` has seen: a new step begins. */
@@ -51,8 +55,11 @@ export class Condition {
 
   /** Looks at one more snapshot: true when the condition holds now. */
   observe(input: EvalInput): boolean {
-    for (const e of this.evers)
-      if (!this.held.has(e) && evaluate(e.args[0], input, this.held) === true) this.held.add(e);
+    for (const { node, on } of this.evers) {
+      if (this.held.has(node)) continue;
+      const snapshot = on === null ? input.snapshot : input.hosts?.get(on);
+      if (snapshot && evaluate(node.args[0], { ...input, snapshot }, this.held) === true) this.held.add(node);
+    }
     return evaluate(this.expr, input, this.held) === true;
   }
 }
@@ -157,6 +164,10 @@ function call(
       return e.args.length === 2 ? input.logged(text(0), text(1)) : input.logged(text(0));
     case 'ever':
       return held.has(e) || ev(e.args[0]) === true;
+    case 'on': {
+      const snapshot = input.hosts?.get(text(0));
+      return snapshot ? evaluate(e.args[1], { ...input, snapshot }, held) : null;
+    }
     case 'min':
     case 'max':
     case 'abs': {

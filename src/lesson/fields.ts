@@ -64,6 +64,11 @@ const GUEST_OS_FIELDS = {
   committedMB: NUMBER,
   swapInsPerSec: NUMBER,
   swapOutsPerSec: NUMBER,
+  swapIns: NUMBER,
+  storageReads: NUMBER,
+  storageWrites: NUMBER,
+  storageReadsPerSec: NUMBER,
+  storageWritesPerSec: NUMBER,
 } as const satisfies Record<keyof GuestOsSnapshot, Type>;
 
 export const WORKLOAD_FIELDS = {
@@ -179,6 +184,8 @@ export interface FunctionSpec {
   /** How many of the trailing arguments may be left out. */
   readonly optional?: number;
   readonly result: Type;
+  /** The result is this argument's, of whatever type it is (`on`). */
+  readonly resultOf?: number;
   readonly help: string;
 }
 
@@ -213,6 +220,15 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     optional: 1,
     result: NUMBER,
     help: 'logged("state", "-> low"): events of that kind (with that text) in the event log during this step',
+  },
+  on: {
+    args: [
+      { name: 'personality', type: STRING, literal: true },
+      { name: 'value', type: NUMBER },
+    ],
+    result: NUMBER,
+    resultOf: 1,
+    help: 'on("kvm", guest("db1").SWCUR): a value on the host of that personality (compare lessons)',
   },
   ever: {
     args: [{ name: 'condition', type: BOOLEAN }],

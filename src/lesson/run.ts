@@ -38,6 +38,8 @@ export interface Observation {
   /** The host the screens show (the first personality in compare mode). */
   readonly snapshot: HostSnapshot;
   readonly view: View;
+  /** In compare mode, every personality's host. */
+  readonly hosts?: readonly HostSnapshot[];
 }
 
 interface Current {
@@ -215,6 +217,7 @@ export class LessonRun {
     const events = this.feed.all().slice(c?.firstEvent ?? 0);
     return {
       snapshot: o.snapshot,
+      ...(o.hosts ? { hosts: new Map(o.hosts.map((h) => [h.personality, h])) } : {}),
       view: o.view,
       elapsed: c?.elapsed ?? 0,
       sent: (command, guest) =>

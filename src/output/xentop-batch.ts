@@ -28,7 +28,12 @@ export function xentopBatchSample(
   previous: HostSnapshot | undefined,
   layout: XenLayout = { ...DEFAULT_XEN_LAYOUT, tmem: true },
 ): string {
-  const snap: HostSnapshot = { ...s, guests: overInterval(s, previous) };
+  // Batch runs in simulated time: a clock paused by the timeline pauses no domain here.
+  const snap: HostSnapshot = {
+    ...s,
+    guests: overInterval(s, previous),
+    clock: { ...s.clock, paused: false },
+  };
   const lines = xentopTable(snap, layout, {
     width: 0,
     height: Number.POSITIVE_INFINITY,

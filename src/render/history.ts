@@ -98,6 +98,20 @@ export function hostSample(s: HostSnapshot): Record<HostSeries, number> {
 const rings = <K extends string>(keys: readonly K[], capacity: number): Record<K, Ring> =>
   Object.fromEntries(keys.map((k) => [k, new Ring(capacity)])) as Record<K, Ring>;
 
+/** A history as plain data (no sample as NaN: null), for a viewer that attaches late to a shared host. */
+export interface HistoryData {
+  /** The tick of the newest sample. */
+  readonly tick: number;
+  readonly host: Readonly<Record<HostSeries, readonly (number | null)[]>>;
+  readonly guests: readonly {
+    readonly gid: number;
+    readonly series: Readonly<Record<GuestSeries, readonly (number | null)[]>>;
+  }[];
+}
+
+const plainValues = (r: Ring): (number | null)[] =>
+  Array.from(r.values(), (v) => (Number.isNaN(v) ? null : v));
+
 export class History {
   readonly host: Record<HostSeries, Ring>;
   private readonly guests = new Map<number, Record<GuestSeries, Ring>>();
@@ -136,6 +150,35 @@ export class History {
 
   guest(gid: number): Record<GuestSeries, Ring> | undefined {
     return this.guests.get(gid);
+  }
+
+  /** The samples as plain data, oldest first. */
+  toData(): HistoryData {
+    const series = <K extends string>(keys: readonly K[], r: Record<K, Ring>): Record<K, (number | null)[]> =>
+      Object.fromEntries(keys.map((k) => [k, plainValues(r[k])])) as Record<K, (number | null)[]>;
+    return {
+      tick: this.lastTick,
+      host: series(HOST_SERIES, this.host),
+      guests: [...this.guests].map(([gid, r]) => ({ gid, series: series(GUEST_SERIES, r) })),
+    };
+  }
+
+  /** Takes the samples of `d` as its own, before any other (a late viewer's charts start where the host's do). */
+  load(d: HistoryData): void {
+    const fill = <K extends string>(
+      keys: readonly K[],
+      r: Record<K, Ring>,
+      from: Record<K, readonly (number | null)[]>,
+    ): void => {
+      for (const k of keys) for (const v of from[k].slice(-this.capacity)) r[k].push(v ?? Number.NaN);
+    };
+    fill(HOST_SERIES, this.host, d.host);
+    for (const g of d.guests) {
+      const r = rings(GUEST_SERIES, this.capacity);
+      fill(GUEST_SERIES, r, g.series);
+      this.guests.set(g.gid, r);
+    }
+    this.lastTick = d.tick;
   }
 }
 

@@ -35,6 +35,12 @@ export const LessonSchema = strictMap({
   }),
   seed: z.int({ error: expected('a whole number') }).optional(),
   personality: oneOf('personality', PERSONALITY_NAMES).optional(),
+  /** Several personalities side by side on the compare screen (the first is the one the other screens show). */
+  compare: z
+    .array(oneOf('personality', PERSONALITY_NAMES), { error: expected('a list of personalities') })
+    .min(2, 'name at least two personalities to compare')
+    .refine((l) => new Set(l).size === l.length, 'names a personality twice')
+    .optional(),
   screen: oneOf('screen', ['esxtop', 'xentop']).optional(),
   speed: z
     .number({ error: expected('simulated seconds per second, such as 2') })

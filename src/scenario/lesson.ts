@@ -95,6 +95,8 @@ export interface Lesson {
   readonly preset: Preset;
   readonly seed?: number;
   readonly personality?: string;
+  /** Personalities side by side (compare mode); the first is the one the other screens show. */
+  readonly compare?: readonly string[];
   readonly screen?: 'esxtop' | 'xentop';
   /** The clock's speed when the lesson starts (simulated seconds per second). */
   readonly speed: number;
@@ -197,7 +199,14 @@ export function parseLesson(text: string, file: string): Lesson {
   });
   // Conditions and texts are checked against the guests the host can have: the preset's, and those
   // its timeline and the model solutions add.
-  if (preset) reader.checkAll(checkContext(preset, steps, findings));
+  const personalities = Array.isArray(data.compare) ? data.compare.map(String) : [];
+  if (fields?.compare && fields.personality) {
+    findings.push({
+      path: ['personality'],
+      message: 'a compare lesson runs the personalities in compare: drop personality',
+    });
+  }
+  if (preset) reader.checkAll(checkContext(preset, steps, personalities, findings));
   const problems = [...findings.map((f) => toProblem(f, file, locate)), ...reader.problems].sort(
     (a, b) => a.line - b.line || a.col - b.col,
   );
@@ -213,6 +222,7 @@ export function parseLesson(text: string, file: string): Lesson {
     preset,
     ...(fields.seed === undefined ? {} : { seed: fields.seed }),
     ...(fields.personality === undefined ? {} : { personality: fields.personality }),
+    ...(fields.compare === undefined ? {} : { compare: fields.compare }),
     ...(fields.screen === undefined ? {} : { screen: fields.screen }),
     speed: fields.speed ?? 1,
     steps,
@@ -464,7 +474,12 @@ export function parseAction(text: string, baseDir: string): TextParse<SolutionAc
 }
 
 /** The guests and workloads the host can have, following the timeline and the solutions' commands. */
-function checkContext(preset: Preset, steps: LessonStep[], findings: Finding[]): CheckContext {
+function checkContext(
+  preset: Preset,
+  steps: LessonStep[],
+  personalities: readonly string[],
+  findings: Finding[],
+): CheckContext {
   const timed: TimedCommand[] = preset.timeline.map((e) => ({ at: e.at, text: e.text, command: e.command }));
   const workloads = new Map<string, Set<string>>();
   for (const g of preset.guests) workloads.set(g.config.name, new Set(g.workloads.map((w) => w.name)));
@@ -500,5 +515,6 @@ function checkContext(preset: Preset, steps: LessonStep[], findings: Finding[]):
     guests: [...guests],
     workloads: (g) => (workloads.has(g) ? [...(workloads.get(g) ?? [])] : undefined),
     commands: COMMAND_HELP.map((c) => c.name),
+    personalities,
   };
 }

@@ -5,7 +5,13 @@
  * are checked with the same ones.
  */
 import { z } from 'zod';
-import { DEFAULT_THRESHOLDS, OS_TYPES, VICTIM_POLICIES, WORKLOAD_TYPES } from '../engine/config.ts';
+import {
+  DEFAULT_THRESHOLDS,
+  OPTIONAL_MECHANISMS,
+  OS_TYPES,
+  VICTIM_POLICIES,
+  WORKLOAD_TYPES,
+} from '../engine/config.ts';
 import { PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { parseMomRule } from '../engine/policy/mom.ts';
 import { nameProblem } from './build.ts';
@@ -139,6 +145,9 @@ export const HostSchema = strictMap({
     .optional(),
   hypervBuffer: fraction.optional(),
   nodeLimit: positiveSize.optional(),
+  without: z
+    .array(oneOf('mechanism', OPTIONAL_MECHANISMS), { error: expected('a list of mechanisms') })
+    .optional(),
 });
 
 export type HostFields = z.output<typeof HostSchema>;

@@ -116,6 +116,7 @@ function hostConfig(h: HostFields): HostConfig {
       victim: h.eviction ?? d.reclaim.victim,
       zipCacheFraction: h.compressionCache ?? d.reclaim.zipCacheFraction,
     },
+    ...(h.without === undefined ? {} : { without: h.without }),
     policy: {
       mom: h.mom ?? d.policy.mom,
       hypervBuffer: h.hypervBuffer ?? d.policy.hypervBuffer,

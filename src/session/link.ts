@@ -6,6 +6,7 @@
  */
 import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
+import type { HistoryData } from '../render/history.ts';
 import { Clock, type ClockOptions } from './clock.ts';
 import type { CompareSession } from './compare-session.ts';
 import type { Session } from './session.ts';
@@ -22,6 +23,8 @@ export interface HostLink {
   close(): Promise<void>;
   /** In compare mode: every personality's newest snapshot and those that could not run; absent otherwise. */
   readonly compare?: CompareView;
+  /** A viewer attached to a shared host: the charts' samples from before it attached. */
+  readonly history?: HistoryData;
 }
 
 export interface CompareView {

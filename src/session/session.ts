@@ -206,7 +206,7 @@ export class Session {
     this.underway = null;
     const text = `engine error: ${(e as Error)?.message ?? String(e)}; the clock is paused (p resumes)`;
     this.host.log('error', text);
-    this.clockState = { ...this.clockState, paused: true, achieved: null };
+    this.setClock({ paused: true });
     this.publish();
   }
 
@@ -259,10 +259,9 @@ export class Session {
     return { ok: true, message };
   }
 
-  /** A new pause or speed: what was measured before no longer says anything. */
+  /** A new pause or speed (published with the command's answer): what was measured no longer holds. */
   private setClock(patch: Partial<ClockState>): void {
     this.clockState = { ...this.clockState, ...patch, achieved: null };
-    this.publishClock();
   }
 
   /** Share levels mean shares per MB of the guest's memory, so they resolve against the guest. */
@@ -314,15 +313,6 @@ export class Session {
 
   private publish(): void {
     this.engine = takeSnapshot(this.host);
-    this.emit();
-  }
-
-  /** Only the clock changed: the engine's part of the snapshot stays. */
-  private publishClock(): void {
-    this.emit();
-  }
-
-  private emit(): void {
     this.current = this.compose();
     for (const fn of this.listeners) fn(this.current);
   }

@@ -7,6 +7,8 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
+import type { HistoryData } from '../render/history.ts';
+import type { HostLink } from '../session/link.ts';
 import { formatAddress, type ShareAddress } from './address.ts';
 import { LineReader } from './ndjson.ts';
 import {
@@ -30,10 +32,12 @@ export interface AttachOptions {
   readonly timeoutMs?: number;
 }
 
-export class RemoteLink {
+export class RemoteLink implements HostLink {
   private current: HostSnapshot;
   private readonly listeners = new Set<(s: HostSnapshot) => void>();
   private endReason: ((reason: string) => void) | null = null;
+  /** Why the link ended, once it has. */
+  reason: string | null = null;
   /** Resolves with why the link ended: the host quit, the connection was lost, or garbage arrived. */
   readonly ended: Promise<string>;
   readonly readOnly: string;
@@ -42,6 +46,8 @@ export class RemoteLink {
     private readonly socket: Socket,
     readonly hostName: string,
     first: HostSnapshot,
+    /** The host's chart samples from before this viewer attached. */
+    readonly history: HistoryData | undefined,
   ) {
     this.current = first;
     this.readOnly = `attached to ${hostName}`;
@@ -76,12 +82,13 @@ export class RemoteLink {
       for (const fn of this.listeners) fn(m.snapshot);
     } else if (m.type === 'bye') this.end(`the host ${this.hostName} quit${m.reason ? `: ${m.reason}` : ''}`);
     else if (m.type === 'refused') this.end(`the host ${this.hostName} closed the connection: ${m.reason}`);
-    else this.end(`the host ${this.hostName} sent a second hello`);
+    else this.end(`the host ${this.hostName} sent a second ${m.type}`);
   }
 
   end(reason: string): void {
     const r = this.endReason;
     this.endReason = null;
+    this.reason ??= reason;
     r?.(reason);
   }
 }
@@ -93,6 +100,7 @@ export function attach(address: ShareAddress, options: AttachOptions): Promise<R
     const socket =
       address.kind === 'unix' ? netConnect(address.path) : netConnect(address.port, address.host);
     let hostName: string | null = null;
+    let history: HistoryData | undefined;
     let link: RemoteLink | null = null;
     const fail = (why: string): void => {
       socket.destroy();
@@ -117,9 +125,13 @@ export function attach(address: ShareAddress, options: AttachOptions): Promise<R
           hostName = m.host;
           return;
         }
-        if (m.type !== 'snapshot') return fail(`${where}: the host sent a second hello`);
+        if (m.type === 'history' && history === undefined) {
+          history = m.history;
+          return;
+        }
+        if (m.type !== 'snapshot') return fail(`${where}: the host sent a second ${m.type}`);
         clearTimeout(timer);
-        link = new RemoteLink(socket, hostName, m.snapshot);
+        link = new RemoteLink(socket, hostName, m.snapshot, history);
         resolve(link);
       },
       () => fail(`${where}: the host sent a line over ${MAX_HOST_LINE} bytes`),

@@ -1,7 +1,8 @@
 /**
  * The share protocol: newline-delimited JSON, one message a line, each with the protocol version `v`
- * and a `type`. The host sends `hello` (its name), then `snapshot`s (the newest only: a slow viewer
- * skips frames, it never gets a backlog), and `bye` when it quits, or `refused` (why) before closing a
+ * and a `type`. The host sends `hello` (its name), the `history` its charts have (so a late viewer's
+ * charts start where the host's do), then `snapshot`s (the newest only: a slow viewer skips frames,
+ * it never gets a backlog), and `bye` when it quits, or `refused` (why) before closing a
  * viewer it will not serve. A viewer sends one message, its `hello` (with the token over TCP), and
  * nothing else: there is no message by which a viewer could change the host.
  *
@@ -10,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { HostSnapshot } from '../engine/snapshot.ts';
+import { GUEST_SERIES, type HistoryData, HOST_SERIES } from '../render/history.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** Longest line a viewer may send (its hello). */
@@ -95,6 +97,11 @@ const guestSchema = z.object({
     committedMB: num,
     swapInsPerSec: num,
     swapOutsPerSec: num,
+    swapIns: num,
+    storageReads: num,
+    storageWrites: num,
+    storageReadsPerSec: num,
+    storageWritesPerSec: num,
   }),
   workloads: z.array(
     z.object({
@@ -150,10 +157,19 @@ export const snapshotSchema: z.ZodType<HostSnapshot> = z.object({
   events: z.array(eventSchema),
 });
 
+const samples = z.array(num.nullable());
+
+export const historySchema: z.ZodType<HistoryData> = z.object({
+  tick: num,
+  host: z.record(z.enum(HOST_SERIES), samples),
+  guests: z.array(z.object({ gid: num, series: z.record(z.enum(GUEST_SERIES), samples) })),
+});
+
 const v = z.literal(PROTOCOL_VERSION);
 
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ v, type: z.literal('hello'), host: z.string().max(200) }),
+  z.object({ v, type: z.literal('history'), history: historySchema }),
   z.object({ v, type: z.literal('snapshot'), snapshot: snapshotSchema }),
   z.object({ v, type: z.literal('bye'), reason: z.string().max(500) }),
   z.object({ v, type: z.literal('refused'), reason: z.string().max(500) }),

@@ -11,6 +11,7 @@
 import { chmodSync, lstatSync, type Stats, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { HostSnapshot } from '../engine/snapshot.ts';
+import { History } from '../render/history.ts';
 import { AddressError, formatAddress, type ShareAddress, sameToken } from './address.ts';
 import { LineReader } from './ndjson.ts';
 import { decode, encode, MAX_VIEWER_LINE, PROTOCOL_VERSION, viewerHelloSchema } from './protocol.ts';
@@ -45,6 +46,8 @@ interface Viewer {
 
 export class Publisher {
   private readonly viewers = new Set<Viewer>();
+  /** The charts' samples, as the host's dashboard keeps them, for viewers that attach late. */
+  private readonly history = new History();
   private nextId = 1;
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -90,7 +93,11 @@ export class Publisher {
       if (info && typeof info === 'object') bound = { ...a, port: info.port };
     }
     publisher = new Publisher(server, source, options, bound);
-    publisher.unsubscribe = source.subscribe(() => publisher?.changed());
+    publisher.history.record(source.snapshot);
+    publisher.unsubscribe = source.subscribe((s) => {
+      publisher?.history.record(s);
+      publisher?.changed();
+    });
     return publisher;
   }
 
@@ -196,6 +203,7 @@ export class Publisher {
     v.live = true;
     this.options.log(`viewer ${v.id} (${d.message.viewer}, ${where}) attached`);
     this.write(v, encode({ v: PROTOCOL_VERSION, type: 'hello', host: this.options.hostName }));
+    this.write(v, encode({ v: PROTOCOL_VERSION, type: 'history', history: this.history.toData() }));
     this.write(v, this.frame(this.source.snapshot));
   }
 

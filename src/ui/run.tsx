@@ -12,7 +12,7 @@
  */
 import type { HostLink } from '../session/link.ts';
 import { configPath, loadLayout } from './config.ts';
-import { Controller } from './controller.ts';
+import { Controller, type LessonPort } from './controller.ts';
 import { ScreenWriter } from './screen-writer.ts';
 import { colorWanted, loadTheme } from './theme.ts';
 import { pidusageSampler } from './usage.ts';
@@ -26,6 +26,14 @@ export interface DashboardOptions {
    * power-on work do not slow the loading of the dashboard itself.
    */
   onReady?: () => void;
+  /** A lesson under way: its pane and keys (memvisor lesson). */
+  lesson?: LessonPort;
+  /** Called with the controller once it exists (a lesson follows what the trainee has on screen). */
+  onController?: (controller: Controller) => void;
+  /** Resolves with why when the host behind the link goes away (a shared host that quit): the dashboard ends. */
+  ended?: Promise<string>;
+  /** Called once with a function that writes a line into the dashboard's event log (what viewers do). */
+  notes?: (note: (kind: 'command' | 'warning', text: string) => void) => void;
 }
 
 const ENTER = '\x1b[?1049h';
@@ -53,7 +61,9 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
     cols: stdout.columns || 80,
     rows: stdout.rows || 24,
     sampler: pidusageSampler,
+    ...(options.lesson ? { lesson: options.lesson } : {}),
   });
+  options.onController?.(controller);
   if (warnings.length > 0)
     controller.ui = { ...controller.ui, message: { text: warnings.join('; '), kind: 'error' } };
 
@@ -122,6 +132,8 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
     controller.onQuit = () => instance.unmount();
     controller.onRepaint = () => redraw(controller.cols, controller.rows);
     controller.start();
+    options.notes?.((kind, text) => controller.feed.note(controller.snap.t, kind, text));
+    void options.ended?.then(() => instance.unmount());
     // Ctrl-C while Ink was loading.
     if (controller.quitRequested) instance.unmount();
     else options.onReady?.();

@@ -254,7 +254,8 @@ const SHORT: Record<string, string> = {
  */
 function compositionPanel(s: HostSnapshot, width: number, height: number): TextPanel {
   const h = s.host;
-  const segments = hostSegments(h);
+  // Only what the personality has, as the host pane shows it.
+  const segments = hostSegments(h, s.mechanisms);
   const [bar] = stackedBar(segments, h.totalMB, width);
   const legend = legendLines(
     segments.map((g) => ({
@@ -266,13 +267,22 @@ function compositionPanel(s: HostSnapshot, width: number, height: number): TextP
     1,
   );
   const out = [
-    { label: 'ballooned', glyph: '░', role: 'memBalloon' as Role, mb: h.memctl.curr },
-    { label: 'swapped', glyph: '▚', role: 'memSwap' as Role, mb: h.swap.curr },
+    ...(s.mechanisms.balloon
+      ? [{ label: 'ballooned', glyph: '░', role: 'memBalloon' as Role, mb: h.memctl.curr }]
+      : []),
+    ...(s.mechanisms.swap
+      ? [{ label: 'swapped', glyph: '▚', role: 'memSwap' as Role, mb: h.swap.curr }]
+      : []),
   ];
   const outBar = runs(
-    barSpans(out, Math.max(h.totalMB, out[0].mb + out[1].mb), width).map((c) =>
-      c.glyph === '·' ? { glyph: ' ', role: undefined } : c,
-    ),
+    barSpans(
+      out,
+      Math.max(
+        h.totalMB,
+        out.reduce((a, p) => a + p.mb, 0),
+      ),
+      width,
+    ).map((c) => (c.glyph === '·' ? { glyph: ' ', role: undefined } : c)),
   );
   const outLegend = legendLines(
     out.map((p) => ({ glyph: p.glyph, role: p.role, text: `${p.label} ${mbText(p.mb)}` })),

@@ -46,6 +46,7 @@ export async function runWall(source: WallSource, options: WallOptions): Promise
 
   const history = new History();
   const feed = new EventFeed();
+  if (source.history) history.load(source.history);
   history.record(source.snapshot);
   feed.record(source.snapshot);
   const unsubscribe = source.subscribe((s) => {
@@ -97,7 +98,7 @@ export async function runWall(source: WallSource, options: WallOptions): Promise
     previous: () => move(-1),
     next: () => move(1),
     theme: () => {
-      if (themes.length < 2) return say('no colour (NO_COLOR or --no-color): the mono theme only');
+      if (themes.length < 2) return say('no colour (NO_COLOR): mono only');
       const next = themes[(themes.indexOf(theme.name) + 1) % themes.length];
       theme = loadTheme(next, options.color);
       say(`theme ${theme.name}`);

@@ -4,6 +4,7 @@
  */
 import type { CommandResult } from '../engine/commands.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
+import type { HistoryData } from '../render/history.ts';
 import { LocalLink } from '../session/link.ts';
 import type { Session } from '../session/session.ts';
 
@@ -14,6 +15,8 @@ export interface WallSource {
   /** Why commands are refused (the wall follows a shared host), or null. */
   readonly readOnly: string | null;
   close(): Promise<void> | void;
+  /** A shared host's chart samples from before the wall attached. */
+  readonly history?: HistoryData;
 }
 
 /** A session of the wall's own, ticking in real time (the session's clock pauses it on an engine error and logs why). */

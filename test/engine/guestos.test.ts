@@ -123,6 +123,9 @@ describe('a process in a guest', () => {
       }
     }
     expect(os.stats.swapIns).toBeGreaterThan(1000);
+    // Without tmem every swap-in and swap-out is a transfer with the guest's swap device.
+    expect(os.stats.storageReads).toBe(os.stats.swapIns);
+    expect(os.stats.storageWrites).toBe(os.stats.swapOuts);
     expect(p.resident + p.swapped).toBe(size);
     expect(os.swapSlots.used).toBe(p.swapped);
     checkConservation(host);
@@ -198,7 +201,26 @@ describe('the page cache', () => {
     const cached = f.pages.findIndex((g) => g >= 0);
     os.readFile(f, cached, false);
     expect(os.stats.cacheHits).toBe(1);
+    // Every miss was a read from the guest's storage; a hit was not; nothing was written.
+    expect(os.stats.storageReads).toBe(1501);
+    expect(os.stats.storageWrites).toBe(0);
     checkConservation(host);
+  });
+
+  it('counts the storage reads tmem saves: a cleancache hit is no read from the disk', () => {
+    host.close();
+    host = makeHost(16384, 7, undefined, 'xen-tmem');
+    addSmallGuest();
+    const f = os.openFile('src', 1500, 'text', 9);
+    for (let pass = 0; pass < 2; pass++) for (let i = 0; i < 1500; i++) os.readFile(f, i, true);
+    const tmem = host.reclaimer.tmem.statsOf(m.vm.gid);
+    expect(tmem.succEphGets).toBeGreaterThan(0);
+    expect(os.stats.cacheMisses).toBe(3000 - os.stats.cacheHits);
+    expect(os.stats.storageReads).toBe(os.stats.cacheMisses - tmem.succEphGets);
+    host.tick();
+    const g = takeSnapshot(host).guests[0].guestOs;
+    expect(g.storageReads).toBe(os.stats.storageReads);
+    expect(g.storageWrites).toBe(0);
   });
 
   it('writes dirty pages back before dropping them, so written data survives', () => {
@@ -213,6 +235,7 @@ describe('the page cache', () => {
       want.push(w);
     }
     expect(os.stats.writebacks).toBeGreaterThanOrEqual(1200 - 512);
+    expect(os.stats.storageWrites).toBe(os.stats.writebacks);
     expect(os.stats.cacheDrops).toBeGreaterThanOrEqual(1200 - 512);
     expect(f.pages[0]).toBe(-1);
     expect(f.disk[0]).toBeGreaterThanOrEqual(0);

@@ -191,7 +191,7 @@ describe('engine properties', () => {
       fc.property(hostPages, fc.integer({ min: 0, max: 1000 }), opsArb(24), (size, seed, ops) => {
         run(size, seed, ops, (host) => checkConservation(host));
       }),
-      { numRuns: 10, endOnFailure: true },
+      { numRuns: 5, endOnFailure: true },
     );
   });
 
@@ -208,7 +208,7 @@ describe('engine properties', () => {
         expect(second.length).toBe(first.length);
         for (let i = 0; i < first.length; i++) expect(second[i], `snapshot ${i}`).toBe(first[i]);
       }),
-      { numRuns: 5, endOnFailure: true },
+      { numRuns: 3, endOnFailure: true },
     );
   });
 
@@ -251,7 +251,7 @@ describe('engine properties', () => {
           }
         });
       }),
-      { numRuns: 6, endOnFailure: true },
+      { numRuns: 3, endOnFailure: true },
     );
   });
 
@@ -314,7 +314,7 @@ describe('engine properties', () => {
           }
         },
       ),
-      { numRuns: 5, endOnFailure: true },
+      { numRuns: 3, endOnFailure: true },
     );
   });
 
@@ -378,7 +378,7 @@ describe('engine properties', () => {
           }
         },
       ),
-      { numRuns: 6, endOnFailure: true },
+      { numRuns: 3, endOnFailure: true },
     );
     // The runs did page: guest swap-outs and swap-ins happened.
     expect(paged).toBeGreaterThan(1000);
@@ -420,7 +420,7 @@ describe('engine properties', () => {
           }
         },
       ),
-      { numRuns: 5, endOnFailure: true },
+      { numRuns: 3, endOnFailure: true },
     );
   });
 
@@ -532,9 +532,10 @@ describe('engine properties', () => {
   });
 
   it('(f) does not leave every guest stopped in the low state while none is reclaimed', () => {
-    // Host.mayRun stops a guest above its target in `low`, and the reclaimer ignores a guest within its
-    // dead band (max(256, 1 % of memsz) pages) of its target. If the two disagree, a guest in between is
-    // stopped for good, and when every guest is, free memory never rises again (this scenario did that).
+    // In `low` a guest above its target may not allocate (Reclaimer.makeRoom), and the reclaimer ignores
+    // a guest within its dead band (max(256, 1 % of memsz) pages) of its target. If the two disagree, a
+    // guest in between is stopped for good, and when every guest is, free memory never rises again
+    // (this scenario did that).
     const host = noBalloonHost();
     try {
       for (let i = 0; i < 10; i++) host.tick();

@@ -87,6 +87,19 @@ describe('evaluating conditions on a real snapshot', () => {
     expect(at(8)).toBe(false);
   });
 
+  it("on() reads another personality's host side by side, ever() included", () => {
+    const hosts = new Map([
+      ['esx', esx.snapshot],
+      ['xen-tmem', xen.snapshot],
+    ]);
+    const i = input(esx.snapshot, { hosts });
+    expect(holds('on("xen-tmem", guest("a").SWCUR) == null && guest("a").SWCUR != null', i)).toBe(true);
+    expect(holds('on("xen-tmem", personality) == "xen-tmem" && personality == "esx"', i)).toBe(true);
+    expect(holds('on("kvm", host.freeMB) > 0', i)).toBe(false);
+    const c = new Condition(parseExpr('on("xen-tmem", ever(personality == "xen-tmem"))').expr);
+    expect(c.observe(i)).toBe(true);
+  });
+
   it('values in texts: numbers with at most two decimals, n/a for null', () => {
     const s = xen.snapshot;
     expect(valueText(parseExpr('1 / 3').expr, input(s))).toBe('0.33');
@@ -134,6 +147,7 @@ describe('checking conditions when a lesson loads', () => {
     guests: ['vm1', 'vm4'],
     workloads: (g) => (g === 'vm1' ? ['db'] : g === 'vm4' ? [] : undefined),
     commands: ['limit', 'remove', 'add'],
+    personalities: [],
   };
   const problems = (text: string, want: 'condition' | 'value' = 'condition') =>
     checkExpr(parseExpr(text), context, want).map((p) => `${p.at}: ${p.message}`);
@@ -171,7 +185,26 @@ describe('checking conditions when a lesson loads', () => {
     ['guest("vm1") == null && host.pshare', '24: && joins conditions, but host.pshare is a group of fields'],
     ['host.freeMB.x > 0', '12: host.freeMB is a number: it has no field "x"'],
     ['guest("vm1")', '0: guest("vm1") is a guest: show one of its fields', 'value'],
-  ])('%s', (text, message, want = 'condition') => {
-    expect(problems(text, want as 'condition' | 'value')).toEqual([message]);
+    [
+      'on("kvm", host.freeMB) > 1',
+      '0: on: this lesson runs one host: on() is for lessons with compare: [esx, kvm, ...]',
+    ],
+    [
+      'on("kvm", host.state) == 1',
+      '0: == compares on("kvm", host.state) (text) with 1 (a number)',
+      'condition',
+      ['kvm'],
+    ],
+    [
+      'on("kmv", host.freeMB) > 1',
+      '3: on: "kmv" is not side by side here (did you mean "kvm"?)',
+      'condition',
+      ['kvm', 'esx'],
+    ],
+  ])('%s', (text, message, want = 'condition', personalities: string[] = []) => {
+    const c = { ...context, personalities };
+    expect(
+      checkExpr(parseExpr(text), c, want as 'condition' | 'value').map((p) => `${p.at}: ${p.message}`),
+    ).toEqual([message]);
   });
 });

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { validateFiles } from '../../src/cli/validate.ts';
 import { parseLesson } from '../../src/scenario/lesson.ts';
 import { PresetError } from '../../src/scenario/problems.ts';
-import { ROOT, runCli } from '../cli.ts';
+import { ROOT } from '../cli.ts';
 
 const HOST = [
   'preset:',
@@ -146,15 +147,32 @@ describe('memvisor validate with lessons', () => {
   const dir = mkdtempSync(join(tmpdir(), 'memvisor-lesson-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('says ok for a good lesson and lists the problems of a bad one, exit status 1', () => {
+  /** What validate prints, and whether it found everything valid. */
+  function validate(...files: string[]): { ok: boolean; out: string; err: string } {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+    const error = vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
+    try {
+      const ok = validateFiles(files);
+      return { ok, out: out.join('\n'), err: err.join('\n') };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  it('says ok for a good lesson and lists the problems of a bad one', () => {
     const good = join(dir, 'good.yaml');
     writeFileSync(good, lesson('  - watch: Wait', '    until: host.state == "soft"'));
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, lesson('  - watch: Wait', '    until: host.sate == "soft"'));
-    expect(runCli('validate', good)).toMatchObject({ status: 0, out: `${good}: ok\n` });
-    const r = runCli('validate', good, bad);
-    expect(r.status).toBe(1);
-    expect(r.err).toBe(`${bad}:11:17: steps[0].until: no field "sate" in host (did you mean "state"?)\n`);
+    expect(validate(good)).toEqual({ ok: true, out: `${good}: ok`, err: '' });
+    expect(validate(good, bad)).toEqual({
+      ok: false,
+      out: `${good}: ok`,
+      err: `${bad}:11:17: steps[0].until: no field "sate" in host (did you mean "state"?)`,
+    });
   });
 
   it('a preset file named by the lesson is relative to it', () => {
@@ -170,7 +188,6 @@ describe('memvisor validate with lessons', () => {
         '    until: guest("vm9").SHRD > 0',
       ].join('\n'),
     );
-    const r = runCli('validate', file);
-    expect(r.err).toMatch(/by-path.yaml:6:18: steps\[0\].until: no guest "vm9" in this lesson/);
+    expect(validate(file).err).toMatch(/by-path.yaml:6:18: steps\[0\].until: no guest "vm9" in this lesson/);
   });
 });

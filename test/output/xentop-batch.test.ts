@@ -11,14 +11,14 @@ import { guest, snapshot } from '../ui/fixtures.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** `memvisor batch fixtures/xentop-tmem.yaml -n 3 -d 3 --format xentop -o FILE`, in process. */
+/** `memvisor batch fixtures/xentop-tmem.yaml -n 3 -d 1 --format xentop -o FILE`, in process. */
 async function fixedRun(): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'memvisor-xentop-')), 'xentop.txt');
   const session = new Session(loadPreset(join(HERE, 'fixtures/xentop-tmem.yaml')));
   try {
     await runBatch(session, {
       samples: 3,
-      delay: 3,
+      delay: 1,
       format: 'xentop',
       hostName: 'memvisor',
       label: 'batch',

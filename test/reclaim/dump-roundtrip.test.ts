@@ -56,10 +56,10 @@ describe('--dump-dir round trip', () => {
       const dir = mkdtempSync(join(tmpdir(), 'memvisor-dump-'));
       dirs.push(dir);
       const params: TraceParams[] = [
-        { seed: seed * 1000 + 1, ops: 12000, pageSpan: 2048, writeFraction: 0.5, maxBytes: 64 },
-        { seed: seed * 1000 + 2, ops: 10000, pageSpan: 1500, writeFraction: 0.7, maxBytes: 512 },
-        { seed: seed * 1000 + 3, ops: 10000, pageSpan: 1024, writeFraction: 0.4, maxBytes: 16 },
-        { seed: seed * 1000 + 4, ops: 8000, pageSpan: 512, writeFraction: 0.6, maxBytes: 256 },
+        { seed: seed * 1000 + 1, ops: 6000, pageSpan: 2048, writeFraction: 0.5, maxBytes: 64 },
+        { seed: seed * 1000 + 2, ops: 5000, pageSpan: 1500, writeFraction: 0.7, maxBytes: 512 },
+        { seed: seed * 1000 + 3, ops: 5000, pageSpan: 1024, writeFraction: 0.4, maxBytes: 16 },
+        { seed: seed * 1000 + 4, ops: 4000, pageSpan: 512, writeFraction: 0.6, maxBytes: 256 },
       ];
       const ops = params.map(makeTrace);
       const files = ops.map((o, i) => {
@@ -140,7 +140,7 @@ describe('--dump-dir round trip', () => {
         }
         for (const { w } of traceWorkloads()) expect(w.state, w.spec.name).toBe('done');
         // The traces are done; their pages sit idle while the other programs press on memory.
-        for (let i = 0; i < 15; i++) {
+        for (let i = 0; i < 8; i++) {
           host.tick();
           observe();
         }
@@ -187,7 +187,7 @@ describe('--dump-dir round trip', () => {
         // guests take their pages back; a second dump must still match.
         probe.sync();
         must(host, { type: 'removeGuest', guest: 'g2' });
-        for (let i = 0; i < 10; i++) {
+        for (let i = 0; i < 6; i++) {
           host.tick();
           observe();
         }

@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageState } from '../../src/engine/guest.ts';
 import type { Host } from '../../src/engine/host.ts';
 import type { Machine } from '../../src/engine/machine.ts';
@@ -126,81 +126,84 @@ function withScenario(mode: Mode, fn: (s: Scenario) => void): void {
   }
 }
 
+// Each mode's scenario is built once and read by its tests, in order: the last one heals the device.
 describe.each(MODES)('host swap file: $name', (mode) => {
+  let shared: Scenario;
+  beforeAll(() => {
+    shared = scenario(mode);
+  });
+  afterAll(() => shared.host.close());
+
   it('stops only that guest, with an error event naming it; the others keep their state and data', () => {
-    withScenario(mode, ({ host, victim, others }) => {
-      const events = errorEvents(host, 'victim');
-      expect(events.length).toBeGreaterThanOrEqual(1);
-      for (const e of events) expect(e.message).toContain('victim');
-      const s = takeSnapshot(host);
-      const v = s.guests.find((g) => g.name === 'victim')!;
-      expect(v.state).toBe('faulted');
-      expect(v.fault).toMatch(mode.reason);
-      expect(v.THRU).toBe(0);
-      expect(victim.vm.faulted).toMatch(mode.reason);
-      for (const o of others) {
-        const g = s.guests.find((x) => x.name === o.name)!;
-        expect(g.state, o.name).not.toBe('faulted');
-        expect(g.fault).toBeNull();
-        expect(errorEvents(host, o.name)).toHaveLength(0);
-      }
-      checkConservation(host);
-      // Every other guest's every page still reads back as written.
-      expect(checkNoDataLoss(host, new Set(['victim']))).toBeGreaterThan(8000);
-    });
-  }, 60_000);
+    const { host, victim, others } = shared;
+    const events = errorEvents(host, 'victim');
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    for (const e of events) expect(e.message).toContain('victim');
+    const s = takeSnapshot(host);
+    const v = s.guests.find((g) => g.name === 'victim')!;
+    expect(v.state).toBe('faulted');
+    expect(v.fault).toMatch(mode.reason);
+    expect(v.THRU).toBe(0);
+    expect(victim.vm.faulted).toMatch(mode.reason);
+    for (const o of others) {
+      const g = s.guests.find((x) => x.name === o.name)!;
+      expect(g.state, o.name).not.toBe('faulted');
+      expect(g.fault).toBeNull();
+      expect(errorEvents(host, o.name)).toHaveLength(0);
+    }
+    checkConservation(host);
+    // Every other guest's every page still reads back as written.
+    expect(checkNoDataLoss(host, new Set(['victim']))).toBeGreaterThan(8000);
+  });
 
   it('the host keeps ticking and the other guests keep running (THRU > 0 after the fault)', () => {
-    withScenario(mode, ({ host, others, opsAfter }) => {
-      const s = takeSnapshot(host);
-      const why = `host ${s.host.state}, free ${s.host.freeMB} MB; ${s.guests
-        .map((g) => `${g.name} ${g.state} CNSM ${g.CNSM} SZTGT ${g.SZTGT}`)
-        .join(', ')}`;
-      for (const o of others)
-        expect(opsAfter.get(o.name), `${o.name} THRU after the fault (${why})`).toBeGreaterThan(0);
-    });
-  }, 60_000);
-
-  it("the stopped guest's pages are where they were: readable when the device reads, refused (never wrong) when not", () => {
-    withScenario(mode, ({ host, stores, victim }) => {
-      const p = victim.workloads[0].process;
-      const into = new Uint8Array(PAGE_SIZE);
-      let refused = 0;
-      for (let v = 0; v < p.sizePages; v++) {
-        try {
-          victim.os.peek(p, v, into);
-        } catch (err) {
-          expect(err).toBeInstanceOf(StoreError);
-          if (mode.kind === 'corrupt') expect((err as StoreError).code).toBe('CHECKSUM');
-          refused++;
-          continue;
-        }
-        if (!same(into, p.shadow!.subarray(v * PAGE_SIZE, (v + 1) * PAGE_SIZE)))
-          throw new Error(`victim page ${v} (pte ${p.pte[v]}) reads wrong data`);
-      }
-      if (mode.kind === 'write') expect(refused).toBe(0);
-      else expect(refused).toBeGreaterThan(0);
-      if (mode.kind === 'read') {
-        stores.vswp('victim').heal();
-        expect(checkNoDataLoss(host)).toBeGreaterThan(13000);
-      }
-      checkConservation(host);
-    });
-  }, 60_000);
+    const { host, others, opsAfter } = shared;
+    const s = takeSnapshot(host);
+    const why = `host ${s.host.state}, free ${s.host.freeMB} MB; ${s.guests
+      .map((g) => `${g.name} ${g.state} CNSM ${g.CNSM} SZTGT ${g.SZTGT}`)
+      .join(', ')}`;
+    for (const o of others)
+      expect(opsAfter.get(o.name), `${o.name} THRU after the fault (${why})`).toBeGreaterThan(0);
+  });
 
   it('dumpAddressSpaces writes every other guest correctly while the device is still failing', () => {
-    withScenario(mode, ({ host }) => {
-      const dir = tempDir();
-      expect(() => dumpAddressSpaces(host, dir)).not.toThrow();
-      expect(checkDump(host, dir, new Set(['victim']))).toBe(3);
-      // An image of the stopped guest, if there is one, holds no wrong data.
-      const file = join(dir, 'victim.memhog.img');
-      if (existsSync(file)) {
-        const p = host.machine('victim')!.workloads[0].process;
-        expect(same(readFileSync(file), p.shadow!)).toBe(true);
+    const { host } = shared;
+    const dir = tempDir();
+    expect(() => dumpAddressSpaces(host, dir)).not.toThrow();
+    expect(checkDump(host, dir, new Set(['victim']))).toBe(3);
+    // An image of the stopped guest, if there is one, holds no wrong data.
+    const file = join(dir, 'victim.memhog.img');
+    if (existsSync(file)) {
+      const p = host.machine('victim')!.workloads[0].process;
+      expect(same(readFileSync(file), p.shadow!)).toBe(true);
+    }
+  });
+
+  it("the stopped guest's pages are where they were: readable when the device reads, refused (never wrong) when not", () => {
+    const { host, stores, victim } = shared;
+    const p = victim.workloads[0].process;
+    const into = new Uint8Array(PAGE_SIZE);
+    let refused = 0;
+    for (let v = 0; v < p.sizePages; v++) {
+      try {
+        victim.os.peek(p, v, into);
+      } catch (err) {
+        expect(err).toBeInstanceOf(StoreError);
+        if (mode.kind === 'corrupt') expect((err as StoreError).code).toBe('CHECKSUM');
+        refused++;
+        continue;
       }
-    });
-  }, 60_000);
+      if (!same(into, p.shadow!.subarray(v * PAGE_SIZE, (v + 1) * PAGE_SIZE)))
+        throw new Error(`victim page ${v} (pte ${p.pte[v]}) reads wrong data`);
+    }
+    if (mode.kind === 'write') expect(refused).toBe(0);
+    else expect(refused).toBeGreaterThan(0);
+    if (mode.kind === 'read') {
+      stores.vswp('victim').heal();
+      expect(checkNoDataLoss(host)).toBeGreaterThan(13000);
+    }
+    checkConservation(host);
+  });
 });
 
 describe('host swap faults met outside the guest program', () => {
@@ -309,5 +312,5 @@ describe('after a host fault', () => {
       checkConservation(host);
       checkNoDataLoss(host);
     });
-  }, 60_000);
+  });
 });

@@ -14,6 +14,7 @@ import type { Host } from '../../src/engine/host.ts';
 import { OP_FRAMES } from '../../src/engine/host.ts';
 import type { Machine } from '../../src/engine/machine.ts';
 import type { Process } from '../../src/engine/process.ts';
+import { consumedPages } from '../../src/engine/reclaim/reclaimer.ts';
 import { PageSharing } from '../../src/engine/reclaim/sharing.ts';
 import { Tmem } from '../../src/engine/reclaim/tmem.ts';
 import { VictimPicker } from '../../src/engine/reclaim/victims.ts';
@@ -272,47 +273,58 @@ describe('balloon', () => {
     });
   });
 
-  it('inflates in soft state while a guest without a driver is swapped (also in soft), not ballooned', () => {
+  it('as free memory runs short it balloons a guest with a driver, swaps one without, never swaps the first', () => {
     withHost({ pages: 80 * MiB, seed: 1 }, (host) => {
       const a = addGuest(host, guestConfig('a', 12288, { guestSwapPages: 12288, shares: 200 }), [
         wl('java-heap', 9000, { locality: 0.3, workingSet: 0.5 }),
       ]);
-      const b = addGuest(host, guestConfig('b', 12288, { balloonDriver: false, guestSwapPages: 12288 }), [
-        wl('memhog', 8000, { locality: 0.3, workingSet: 0.5 }),
-      ]);
+      // Shares as low as a's: both end above their targets, and the host must take from both.
+      const b = addGuest(
+        host,
+        guestConfig('b', 12288, { balloonDriver: false, guestSwapPages: 12288, shares: 200 }),
+        [wl('memhog', 8000, { locality: 0.3, workingSet: 0.5 })],
+      );
       const out = (m: Machine) => host.reclaimer.hostSwap.used(m.vm) + host.reclaimer.zip.usage(m.vm).pages;
-      let aInflatedInSoft = 0;
-      let bSwappedInSoft = 0;
-      let aSwappedInSoft = 0;
-      let before = { ab: 0, aOut: 0, bOut: 0 };
+      // Short: in soft, or in high with free memory under the high threshold, where ESX starts to
+      // balloon so that free memory stays above the soft threshold (seed 002, 3.5).
+      const short = () => host.state !== 'high' || host.pool.freeFrames < host.highFrames;
+      let aInflated = 0;
+      let bSwapped = 0;
+      let aSwapped = 0;
+      const states = new Set<string>();
+      // From one slice's reclamation to the next: the guests' runs (where a guest above its target
+      // makes room for its own faults) and the reclamation itself, the host short all along.
+      let before = { ab: 0, aOut: 0, bOut: 0, short: short() };
       const r = host.reclaimer;
       const step = r.step.bind(r);
       r.step = (dt: number) => {
-        const state = host.state;
-        before = { ab: a.os.balloonPages, aOut: out(a), bOut: out(b) };
         step(dt);
+        states.add(host.state);
         expect(b.os.balloonPages).toBe(0);
-        if (state !== 'soft') return;
-        if (a.os.balloonPages > before.ab) aInflatedInSoft++;
-        if (out(b) > before.bOut) bSwappedInSoft++;
-        if (out(a) > before.aOut) aSwappedInSoft++;
+        expect(host.state === 'hard' || host.state === 'low', `state ${host.state}`).toBe(false);
+        if (before.short && short()) {
+          if (a.os.balloonPages > before.ab) aInflated++;
+          if (out(b) > before.bOut) bSwapped++;
+          if (out(a) > before.aOut) aSwapped++;
+        }
+        before = { ab: a.os.balloonPages, aOut: out(a), bOut: out(b), short: short() };
       };
       for (let i = 0; i < 40; i++) {
         host.tick();
         checkConservation(host);
       }
       const s = takeSnapshot(host);
-      expect(aInflatedInSoft).toBeGreaterThan(0);
-      expect(bSwappedInSoft).toBeGreaterThan(0);
-      // In soft state ESX balloons a guest that has a driver; it does not swap it.
-      expect(aSwappedInSoft).toBe(0);
+      expect(aInflated).toBeGreaterThan(0);
+      expect(bSwapped).toBeGreaterThan(0);
+      // Short of hard, ESX balloons a guest that has a driver; it does not swap it.
+      expect(aSwapped).toBe(0);
       expect(s.guests[1].MCTLSZ).toBe(0);
       expect(s.guests[1]['MCTL?']).toBe(false);
       expect((s.guests[1].SWCUR ?? 0) + (s.guests[1].zippedMB ?? 0)).toBeGreaterThan(0);
       expect(s.guests[0].MCTLSZ).toBeGreaterThan(0);
       checkNoDataLoss(host);
     });
-  }, 30_000);
+  });
 
   it('ballooned pages have no frame behind them; after deflation they come back zeroed and hold new data', () => {
     withHost({ pages: 64 * MiB }, (host) => {
@@ -493,6 +505,27 @@ describe('compression', () => {
     expect(zip.oldest(vm)).toBe(0);
   });
 
+  it('a fault on a compressed page that making room spills to the swap file reads it from there', () => {
+    // A guest at its limit makes room for a fault by compressing its own pages; with its cache full
+    // that spills the oldest compressed page to swap, and the oldest is the very page being faulted.
+    withHost({ pages: 64 * MiB, seed: 2, tweak: (c) => (c.reclaim.zipCacheFraction = 0.01) }, (host) => {
+      const m = addGuest(host, guestConfig('g', 6144, { balloonDriver: false }), [wl('database', 3000)]);
+      tickUntil(host, () => m.workloads[0].process.resident > 2500, 30);
+      must(host, { type: 'setLimit', guest: 'g', pages: 4000 });
+      const r = host.reclaimer;
+      tickUntil(host, () => r.zip.usage(m.vm).pages >= 70 && r.hostSwap.used(m.vm) > 0, 30);
+      const gpn = r.zip.oldest(m.vm);
+      const want = new Uint8Array(PAGE_SIZE);
+      m.vm.peek(gpn, want);
+      must(host, { type: 'setLimit', guest: 'g', pages: Math.floor(consumedPages(m.vm)) });
+      const frame = m.vm.touch(gpn, false);
+      expect(r.hostSwap.used(m.vm)).toBeGreaterThan(0);
+      expect(Buffer.from(host.pool.bytes(frame)).equals(Buffer.from(want))).toBe(true);
+      checkConservation(host);
+      checkNoDataLoss(host);
+    });
+  });
+
   it('under host pressure compressible pages are zipped and every one reads back exactly', () => {
     withHost({ pages: 64 * MiB, seed: 5 }, (host) => {
       addGuest(host, guestConfig('a', 10240, { balloonDriver: false }), [
@@ -503,7 +536,8 @@ describe('compression', () => {
       ]);
       const probe = new PathProbe(host);
       let maxZipped = 0;
-      for (let i = 0; i < 30; i++) {
+      // Up to 30 ticks; it stops once pages have gone both ways (the checks below hold from then on).
+      for (let i = 0; i < 30 && !(maxZipped > 0 && probe.counts.zip > 100 && probe.counts.unzip > 10); i++) {
         host.tick();
         probe.sync();
         const s = takeSnapshot(host);
@@ -518,7 +552,7 @@ describe('compression', () => {
       checkConservation(host);
       checkNoDataLoss(host);
     });
-  }, 30_000);
+  });
 });
 
 describe('host swap', () => {
@@ -532,7 +566,9 @@ describe('host swap', () => {
       ]);
       const probe = new PathProbe(host);
       let swapped = 0;
-      for (let i = 0; i < 25; i++) {
+      // Up to 25 ticks; it stops once pages have gone out and come back.
+      const enough = () => swapped > 500 && probe.counts.hostSwapOut > 500 && probe.counts.hostSwapIn > 50;
+      for (let i = 0; i < 25 && !enough(); i++) {
         host.tick();
         probe.sync();
         for (const m of host.machines) swapped = Math.max(swapped, host.reclaimer.hostSwap.used(m.vm));
@@ -544,7 +580,7 @@ describe('host swap', () => {
       checkConservation(host);
       checkNoDataLoss(host);
     });
-  }, 30_000);
+  });
 });
 
 // ---- victims ----------------------------------------------------------------------------------------------
@@ -887,7 +923,7 @@ describe('tmem', () => {
       expect(placesOf(host, m, processOf(m, 'database').pid).frontswap).toBeGreaterThan(0);
       checkNoDataLoss(host);
     });
-  }, 30_000);
+  });
 });
 
 // ---- self-ballooning --------------------------------------------------------------------------------------

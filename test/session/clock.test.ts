@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClockState } from '../../src/engine/snapshot.ts';
+import { xentopBatchSample } from '../../src/output/xentop-batch.ts';
 import { Clock, type Tickable } from '../../src/session/clock.ts';
 import type { Session } from '../../src/session/session.ts';
 import { session as makeSession, workload } from '../ui/fixtures.ts';
@@ -33,6 +34,9 @@ describe('the session clock', () => {
       speed: 'max',
       achieved: null,
     });
+    // The whole snapshot survives JSON (a worker thread, a socket): no Infinity, no class instances.
+    s.tick();
+    expect(JSON.parse(JSON.stringify(s.snapshot))).toStrictEqual(structuredClone(s.snapshot));
     expect(s.send('resume').ok).toBe(true);
     expect(s.send('speed 2.5').ok).toBe(true);
     expect(s.snapshot.clock).toEqual({ paused: false, speed: 2.5, achieved: null });
@@ -67,6 +71,10 @@ describe('the session clock', () => {
     const { clock: _c, events: _e, ...plainRest } = plain.snapshot;
     expect(rest).toEqual(plainRest);
     expect(clock).toEqual({ paused: false, speed: 'max', achieved: null });
+    const paused = small(['at 1s: pause']);
+    paused.runUntil(3);
+    expect(paused.snapshot.clock.paused).toBe(true);
+    expect(xentopBatchSample(paused.snapshot, undefined)).not.toMatch(/----p-/);
     expect(events.map((e) => e.message)).toEqual(
       expect.arrayContaining(['stepping 3 ticks, then paused', 'paused', 'speed max', 'running']),
     );

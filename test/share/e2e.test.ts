@@ -1,5 +1,5 @@
 /**
- * A classroom in pseudo-terminals: a dashboard sharing its host and two viewers attached to it. A
+ * A classroom in pseudo-terminals: a dashboard sharing its host, a wall and a dashboard attached to it. A
  * command at the host shows on both viewers; a viewer's key that would change the host is refused; a
  * viewer killed leaves the host and the other viewer running; when the host quits, the viewer says so
  * and exits cleanly with the terminal restored. Only polling for expected text, no fixed sleeps.
@@ -94,51 +94,73 @@ describe('a shared host and two viewers', () => {
   let host: Term;
   let a: Term;
   let b: Term;
+  let c: Term;
 
-  it('starts a sharing dashboard and two walls following it', async () => {
+  it('starts a sharing dashboard, a wall and a dashboard following it', async () => {
     host = start([preset, '--share', sock], 120, 32);
     await host.waitFor((s) => s.includes('PMEM  /MB:') && / 2 vm2 /.test(s), 'the host dashboard');
     expect(host.output).toContain(`memvisor: sharing on ${sock}`);
     a = start(['wall', '--attach', sock], 80, 24);
-    b = start(['wall', '--attach', sock], 120, 36);
-    for (const v of [a, b]) {
-      const s = await v.waitFor((x) => x.includes('attached to class@') && x.includes('vm2'), 'a viewer');
-      expect(s).toContain('free memory state');
-    }
+    b = start(['attach', sock], 120, 36);
+    c = start(['attach', sock, '--screen', 'xentop'], 80, 24);
+    const wall = await a.waitFor((x) => x.includes('attached to class@') && x.includes('vm2'), 'the wall');
+    expect(wall).toContain('free memory state');
+    await b.waitFor((x) => x.includes('PMEM  /MB:') && / 2 vm2 /.test(x), 'the attached dashboard');
+    await c.waitFor((x) => x.includes('xentop - ') && /vm2 -----r/.test(x), 'a third viewer, on xentop');
+    // The host's event log says who attached.
+    host.child.write('l');
+    await host.waitFor(
+      (x) => (x.match(/share: viewer \d \((wall|attach), unix socket\) attached/g) ?? []).length === 3,
+      'three viewers in the host log',
+    );
+    host.child.write('m');
   });
 
   it('shows a command typed at the host on both viewers', async () => {
     host.child.write(':limit vm1 48MB\r');
     await host.waitFor((s) => s.includes('vm1 limit 48MB'), 'the limit at the host');
-    for (const v of [a, b]) await v.waitFor((s) => s.includes('vm1 limit 48MB'), 'the limit on a viewer');
-    await b.waitFor((s) => / 48\.00 /.test(s), 'the limit in the guest list');
+    await a.waitFor((s) => s.includes('vm1 limit 48MB'), 'the limit in the wall log');
+    b.child.write('l');
+    await b.waitFor((s) => s.includes('vm1 limit 48MB'), "the limit in the dashboard's event log");
+    b.child.write('m');
   });
 
-  it("refuses a viewer's pause: the host keeps running", async () => {
+  it("refuses a viewer's pause and commands: the host keeps running", async () => {
     a.child.write(' ');
-    await a.waitFor((s) => s.includes('read-only: attached to'), 'the refusal');
+    await a.waitFor((s) => s.includes('read-only: attached to'), 'the refusal on the wall');
+    b.child.write(':');
+    await b.waitFor((s) => s.includes('read-only: attached to class@'), 'the refusal on the dashboard');
+    b.child.write('p');
+    await b.waitFor((s) => s.includes('read-only: attached to class@'), 'the pause refused');
     const t0 = (await host.waitFor((s) => /t=\d+:\d\d:\d\d/.test(s), 'the clock')).match(
       /t=(\d+:\d\d:\d\d)/,
     )![1];
     await host.waitFor((s) => !s.includes(`t=${t0}`) && s.includes('running'), 'the host clock moving on');
   });
 
-  it('leaves the host and the other viewer running when a viewer is killed', async () => {
-    b.child.kill('SIGKILL');
-    await b.waitExit();
+  it('leaves the host and the other viewers running when a viewer is killed', async () => {
+    c.child.kill('SIGKILL');
+    await c.waitExit();
     const clock = (s: string): string => s.match(/t=(\d+:\d\d:\d\d)/)?.[1] ?? '';
-    const before = clock(a.screen());
-    await a.waitFor((s) => clock(s) !== before && clock(s) !== '', 'the other viewer still following');
+    for (const v of [a, b]) {
+      const before = clock(v.screen());
+      await v.waitFor((s) => clock(s) !== before && clock(s) !== '', 'the other viewers still following');
+    }
     const h = clock(host.screen());
     await host.waitFor((s) => clock(s) !== h, 'the host still ticking');
   });
 
-  it('ends the viewer cleanly when the host quits, terminal restored', async () => {
+  it('ends the viewers cleanly when the host quits, terminal restored', async () => {
     host.child.write('q');
     expect(await host.waitExit()).toBe(0);
-    expect(await a.waitExit()).toBe(0);
-    expect(a.output.lastIndexOf('\x1b[?1049l')).toBeGreaterThan(a.output.lastIndexOf('free memory state'));
-    expect(a.output).toMatch(/memvisor: the host class@\S+ quit/);
-    expect(host.output).toMatch(/memvisor: share: viewer [12] left/);
+    for (const [v, last] of [
+      [a, 'free memory state'],
+      [b, 'PMEM  /MB:'],
+    ] as const) {
+      expect(await v.waitExit()).toBe(0);
+      expect(v.output.lastIndexOf('\x1b[?1049l')).toBeGreaterThan(v.output.lastIndexOf(last));
+      expect(v.output).toMatch(/memvisor: the host class@\S+ quit/);
+    }
+    expect(host.output).toMatch(/memvisor: share: viewer [123] left/);
   });
 });

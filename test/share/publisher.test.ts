@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../src/engine/snapshot.ts';
+import { History } from '../../src/render/history.ts';
+import { hostPane } from '../../src/render/host.ts';
+import { plain } from '../../src/render/text.ts';
 import type { Session } from '../../src/session/session.ts';
 import type { ShareAddress } from '../../src/share/address.ts';
 import { attach } from '../../src/share/client.ts';
@@ -93,6 +96,40 @@ describe('a viewer on the Unix socket', () => {
     expect(link.snapshot).toEqual(s.snapshot);
     expect(await link.send('remove vm1')).toEqual({ ok: false, error: 'read-only: attached to lab' });
     expect(s.snapshot.guests.map((g) => g.name)).toEqual(['vm1', 'vm2']);
+  });
+
+  it("arrives late and still has the host's charts: the same samples, the same host pane", async () => {
+    const s: Session = session([
+      { name: 'vm1', memszMB: 64, extra: 'workloads:\n  - type: memhog\n    size: 16MB' },
+      { name: 'vm2', memszMB: 64 },
+    ]);
+    open.push({ close: () => s.close() });
+    // What the host's own dashboard keeps, from the start.
+    const hostHistory = new History();
+    hostHistory.record(s.snapshot);
+    s.subscribe((x) => hostHistory.record(x));
+    const p = await Publisher.start(s, {
+      address: sock(),
+      token: null,
+      hostName: 'lab',
+      log: () => {},
+      minIntervalMs: 0,
+    });
+    open.push(p);
+    s.runUntil(4);
+    s.send('add vm3 memsz=32MB');
+    s.tick();
+    const link = await attach(p.address, { viewer: 'attach' });
+    open.push(link);
+    // What the viewer's dashboard starts from.
+    const viewerHistory = new History();
+    viewerHistory.load(link.history!);
+    viewerHistory.record(link.snapshot);
+    expect(viewerHistory.toData()).toEqual(hostHistory.toData());
+    expect(viewerHistory.host.free.length).toBe(6);
+    expect(hostPane(link.snapshot, viewerHistory, 120, 40).map(plain)).toEqual(
+      hostPane(s.snapshot, hostHistory, 120, 40).map(plain),
+    );
   });
 
   it('hears that the host quit', async () => {

@@ -79,6 +79,19 @@ describe('the dashboard in Ink', () => {
     await vi.waitFor(() => expect(frame()).toContain('Every screen'));
   });
 
+  it('keeps an Esc read together with the next key (Ink would hand over the key alone)', async () => {
+    const { frame, press, app, c } = await mount();
+    await press('h');
+    await vi.waitFor(() => expect(frame()).toContain('memvisor keys'));
+    app.stdin.write('\x1b:');
+    await settle();
+    await vi.waitFor(() => expect(c.ui.overlay?.kind).toBe('command'));
+    app.stdin.write('\x1bx');
+    await settle();
+    await vi.waitFor(() => expect(c.ui.screen).toBe('xentop'));
+    expect(c.ui.overlay).toBeNull();
+  });
+
   it('shows the add form and adds a guest from it', async () => {
     const { frame, press, app, s } = await mount();
     await press('a');

@@ -403,6 +403,7 @@ describe('a read-only link', () => {
       rows: 30,
       sampler: false,
     });
+    expect(text(c.frame())[0]).toMatch(/running {2}read-only/);
     for (const key of [':', 'a', 'e', 'k', 'w', 'p', '.', '+', '-']) {
       await c.key({ name: key, text: key });
       expect(c.ui.overlay, key).toBeNull();

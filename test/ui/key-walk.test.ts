@@ -49,8 +49,11 @@ function event(k: string): KeyEvent {
   return k.length === 1 ? { name: k, text: k } : { name: k };
 }
 
-/** The dashboard on `screen` (with an overlay), the middle guest selected, a newer snapshot not yet shown. */
-function dashboard(screen: Screen, overlay: Overlay | null = null, ui: Partial<UiState> = {}) {
+/**
+ * The dashboard on `screen` (with an overlay), the middle guest selected; with `newer`, the host has a
+ * snapshot the screen does not show yet (for the key that refreshes).
+ */
+function dashboard(screen: Screen, overlay: Overlay | null = null, ui: Partial<UiState> = {}, newer = false) {
   compare.send('resume');
   compare.send('speed 1');
   const c = new Controller(new LocalLink(compare), {
@@ -64,7 +67,7 @@ function dashboard(screen: Screen, overlay: Overlay | null = null, ui: Partial<U
   c.onRepaint = () => repaints++;
   c.ui = { ...c.ui, screen, selectedGid: 2, hscroll: 1, overlay, ...ui };
   c.refresh(true);
-  compare.tick();
+  if (newer) compare.tick();
   const look = (): string =>
     JSON.stringify([
       c.ui,
@@ -84,7 +87,7 @@ async function pressed(
   overlay: Overlay | null,
   ui?: Partial<UiState>,
 ): Promise<string | null> {
-  const { c, look } = dashboard(screen, overlay, ui);
+  const { c, look } = dashboard(screen, overlay, ui, key === 'space');
   const before = look();
   await c.key(event(key));
   const message = c.ui.message?.text ?? '';
@@ -192,6 +195,46 @@ describe('every key an overlay lists does something there', () => {
         if (why) failures.push(`${key} (${action}): ${why}`);
       }
       expect(failures).toEqual([]);
+    });
+  }
+});
+
+/** Key names as the footers spell them. */
+const SPELLED: Record<string, string> = {
+  Up: 'up',
+  Down: 'down',
+  Left: 'left',
+  Right: 'right',
+  Esc: 'escape',
+  Enter: 'enter',
+  Tab: 'tab',
+  PgUp: 'pageup',
+  PgDn: 'pagedown',
+  Home: 'home',
+  End: 'end',
+};
+
+describe('every key a footer names is bound where the footer is shown', () => {
+  const cases: { context: Context; screen: Screen; overlay: Overlay | null }[] = [
+    ...SCREENS.map((screen) => ({ context: screen as Context, screen, overlay: null })),
+    ...Object.entries(OVERLAYS).map(([context, setup]) => ({
+      context: context as Context,
+      screen: 'esxtop' as Screen,
+      overlay: setup.overlay,
+    })),
+  ];
+  for (const { context, screen, overlay } of cases) {
+    it(`on ${context}`, () => {
+      const { c } = dashboard(screen, overlay, context === 'help' ? {} : { eventsBack: 0 });
+      const lines = c.frame().map(plain);
+      // The footers: the status line, and the lines of panels and panes that name keys (the help's
+      // own text names every key there is: its footer is the line above the status line).
+      const footers = context === 'help' ? [lines.at(-2) ?? ''] : lines;
+      const named = footers
+        .filter((l) => /\b(Esc|Enter|Up|Down|Left|Right|PgDn|Tab)\b/.test(l) || l === lines.at(-1))
+        .flatMap((l) => l.match(/\b(Up|Down|Left|Right|Esc|Enter|Tab|PgUp|PgDn|Home|End)\b/g) ?? []);
+      const unbound = [...new Set(named)].filter((k) => !listed(context).some((b) => b.key === SPELLED[k]));
+      expect(unbound, lines.join('\n')).toEqual([]);
     });
   }
 });

@@ -19,5 +19,6 @@ export const esx: Personality = {
   // Swap in hard and low; before that only a guest the balloon cannot shrink (no driver, or stuck).
   swapNow: (c) =>
     c.state === 'hard' || c.state === 'low' || (!c.ballooning && (c.overLimit || c.state !== 'high')),
+  holdsHighThreshold: true,
   unused: () => [],
 };

@@ -24,11 +24,13 @@ export function hyperv(buffer: number): Personality {
     reclaim: (base) => only(base, { balloon: true, balloonMaxFraction: 1 }),
     targets: allocationTargets,
     balloonTarget: (c) => {
-      if (c.state === 'high') return 0;
       const cfg = c.guest.config;
+      // A maximum lowered under the memory a guest has is reached by the balloon, in every state.
+      const overMaximum = cfg.limitPages === null ? 0 : cfg.memszPages - cfg.limitPages;
       const weightShare = Math.min(1, cfg.shares / (10 * (cfg.memszPages / 256)));
       const keep = Math.max(cfg.reservationPages, wanted(c.guest.committedPages, weightShare));
-      return Math.max(0, Math.min(c.max, cfg.memszPages - keep));
+      const pressure = c.state === 'high' ? 0 : cfg.memszPages - keep;
+      return Math.max(0, Math.min(c.max, Math.max(overMaximum, pressure)));
     },
     swapNow: () => false,
     admit: admitWhenBacked('startup memory and overhead', (g) => g.memszPages),

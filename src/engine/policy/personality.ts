@@ -1,4 +1,4 @@
-import type { GuestConfig, ReclaimConfig } from '../config.ts';
+import type { GuestConfig, OptionalMechanism, ReclaimConfig } from '../config.ts';
 import type { FreeState } from '../snapshot.ts';
 import type { TargetInput } from '../targets.ts';
 
@@ -77,6 +77,11 @@ export interface Personality {
    * host of `usable` pages, or null. Products without host swap cannot start what they cannot back.
    */
   admit?(g: GuestConfig, others: readonly GuestConfig[], usable: number): string | null;
+  /**
+   * Whether the host keeps free memory at its high threshold (ESX): it balloons guests above their
+   * target as soon as free memory falls under it, and such a guest takes no free memory below it.
+   */
+  readonly holdsHighThreshold?: boolean;
   /** A new memory size for the guest (Hyper-V hot-add), or null to leave it. */
   resize?(g: GuestView, hostFreePages: number): number | null;
 }
@@ -102,6 +107,14 @@ export const only = (base: ReclaimConfig, on: Partial<ReclaimConfig>): ReclaimCo
   tmem: false,
   selfBalloon: false,
   ...on,
+});
+
+/** The personality's mechanisms less those the host does without. */
+export const withoutMechanisms = (c: ReclaimConfig, off: readonly OptionalMechanism[]): ReclaimConfig => ({
+  ...c,
+  ...(off.includes('sharing') ? { sharing: 'off' as const } : {}),
+  ...(off.includes('compression') ? { compression: false } : {}),
+  ...(off.includes('tmem') ? { tmem: false } : {}),
 });
 
 /** Names a setting that differs from its default, for the unused-settings warning. */

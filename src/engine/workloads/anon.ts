@@ -88,7 +88,9 @@ export class OsImageWorkload extends Workload {
   step(): number {
     const p = this.process;
     if (this.loaded < p.sizePages) {
-      this.os.fill(p, this.loaded++, 'os', this.seed);
+      // Counted once loaded: a fill the host made wait is tried again, not skipped.
+      this.os.fill(p, this.loaded, 'os', this.seed);
+      this.loaded++;
       return 10e-6;
     }
     const v = this.pickPage();

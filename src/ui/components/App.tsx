@@ -1,5 +1,5 @@
-import { useInput } from 'ink';
-import { Component, type ReactNode, useCallback, useSyncExternalStore } from 'react';
+import { useInput, useStdin } from 'ink';
+import { Component, type ReactNode, useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import { line } from '../../render/text.ts';
 import type { Controller } from '../controller.ts';
 import type { Theme } from '../theme.ts';
@@ -15,8 +15,28 @@ export interface AppProps {
 /** The dashboard: the controller's current frame, redrawn whenever the controller's version changes. */
 export function App({ controller, theme, draw }: AppProps) {
   const version = useSyncExternalStore(controller.subscribe, controller.getVersion);
+  // Ink hands Esc and a key read with it ("\x1b:", typed fast or sent at once) over as the key alone
+  // when the key is not a letter or digit; this listener, added before useInput's, sees the raw input
+  // first and keeps the Esc.
+  const { internal_eventEmitter: rawInput } = useStdin();
+  const lostEscape = useRef(false);
+  useEffect(() => {
+    const spot = (data: string): void => {
+      lostEscape.current = ESC_AND_KEY.test(data);
+    };
+    rawInput.on('input', spot);
+    return () => {
+      rawInput.off('input', spot);
+    };
+  }, [rawInput]);
   const onInput = useCallback<Parameters<typeof useInput>[0]>(
-    (input, key) => controller.handleInput(input, key),
+    (input, key) => {
+      if (lostEscape.current) {
+        lostEscape.current = false;
+        void controller.key({ name: 'escape' });
+      }
+      return controller.handleInput(input, key);
+    },
     [controller],
   );
   useInput(onInput);
@@ -29,6 +49,9 @@ export function App({ controller, theme, draw }: AppProps) {
     </RenderGuard>
   );
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Esc is what this looks for
+const ESC_AND_KEY = /^\x1b[^\x1b[O0-9A-Za-z\x00-\x20\x7f]$/;
 
 /** Builds the frame inside the guard, so that an error in any screen's renderer is caught there. */
 function CurrentFrame({
