@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
-import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
+import { comparePersonalitiesInParallel, type PersonalityOutcome } from '../session/compare.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
 import { attachCommand, wallAttachCommand } from './attach.ts';
@@ -198,7 +198,14 @@ program
         const bar = progressBar(`compare ${preset}`, opts.seconds * opts.personalities.length);
         let results: PersonalityOutcome[];
         try {
-          results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed, bar.update);
+          // Each personality in a worker thread of its own, as many at once as there are cores.
+          results = await comparePersonalitiesInParallel(
+            loaded.file,
+            opts.personalities,
+            opts.seconds,
+            opts.seed,
+            bar.update,
+          );
         } finally {
           bar.stop();
         }
