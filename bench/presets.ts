@@ -9,15 +9,14 @@
  *
  *   node --import tsx bench/presets.ts [preset ...]      (BENCH_MINUTES=10 by default)
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { Session as Inspector } from 'node:inspector/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BYTE_OPS, type ByteOp } from '../src/engine/bytework.ts';
 import { jsonSample } from '../src/output/json.ts';
 import { loadPreset } from '../src/scenario/preset.ts';
 import { Session } from '../src/session/session.ts';
+import { floorSeconds, measureRates, runChild, type Work, workParts } from './floor.ts';
 import { type CpuProfile, selfTimes } from './profile.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,14 +24,12 @@ const PRESETS = join(here, '..', 'presets');
 const MINUTES = Number(process.env.BENCH_MINUTES ?? 10);
 const SAMPLE = 5;
 
-type Rates = Record<keyof typeof ByteOp, number>;
-
 interface RunResult {
   preset: string;
   simSeconds: number;
   wall: number;
   cpu: number;
-  work: Record<keyof typeof ByteOp, number>;
+  work: Work;
   metadataBytes: number;
   simulatedPages: number;
   costs: { name: string; seconds: number; byteWork: boolean }[];
@@ -84,22 +81,6 @@ async function runOne(name: string): Promise<RunResult> {
   return result;
 }
 
-function child(args: string[]): string {
-  return execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', ...args], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-}
-
-/** Seconds the counted byte work takes at the measured raw rates. */
-export function floorSeconds(work: RunResult['work'], rates: Rates): number {
-  let s = 0;
-  for (const op of BYTE_OPS) if (rates[op] > 0) s += work[op] / rates[op];
-  return s;
-}
-
 const pct = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(0)} %`;
 
 async function main(): Promise<void> {
@@ -113,14 +94,14 @@ async function main(): Promise<void> {
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => basename(f, '.yaml'))
     .filter((n) => asked.length === 0 || asked.includes(n));
-  const rates = JSON.parse(child([join(here, 'pageops.ts'), '--json'])) as Rates;
+  const rates = measureRates();
   console.log(
     `| preset (${MINUTES} simulated min) | sim s per wall s | sim s per CPU s | byte-work floor | CPU | efficiency | top three costs above the floor (% of the profile) | metadata B/page |`,
   );
   console.log('|---|---:|---:|---:|---:|---:|---|---:|');
   const details: string[] = [];
   for (const name of names) {
-    const r = JSON.parse(child([join(here, 'presets.ts'), '--run', name])) as RunResult;
+    const r = JSON.parse(runChild('presets.ts', ['--run', name])) as RunResult;
     const floor = floorSeconds(r.work, rates);
     // Profile samples come every millisecond of wall time: shares are of the profile's total.
     const sampled = r.costs.reduce((a, c) => a + c.seconds, 0);
@@ -134,12 +115,7 @@ async function main(): Promise<void> {
         `${floor.toFixed(1)} s | ${r.cpu.toFixed(1)} s | ${(floor / r.cpu).toFixed(2)} | ${above} | ` +
         `${Math.round(r.metadataBytes / r.simulatedPages)} |`,
     );
-    const parts = BYTE_OPS.filter((op) => r.work[op] > 0)
-      .map(
-        (op) =>
-          `${op} ${Math.round(r.work[op]).toLocaleString('en')} (${(r.work[op] / rates[op]).toFixed(2)} s)`,
-      )
-      .join(', ');
+    const parts = workParts(r.work, rates);
     const byteFns = r.costs.filter((c) => c.byteWork).reduce((a, c) => a + c.seconds, 0);
     details.push(
       `- ${name}: ${parts}; byte-work functions ${pct(byteFns, sampled)} of the profile, the floor ${pct(floor, r.cpu)} of the CPU time`,

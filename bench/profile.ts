@@ -24,7 +24,7 @@ export interface Cost {
 
 const BYTE_FILES = ['engine/pagehash.ts', 'engine/content.ts', 'store/swapstore.ts', 'xxhash-wasm'];
 const BYTE_FUNCTIONS: Record<string, readonly string[]> = {
-  'engine/framepool.ts': ['zero', 'copyFrame', 'write', 'read'],
+  'engine/framepool.ts': ['zero', 'copyFrame', 'write', 'read', 'fill'],
   'reclaim/zipcache.ts': ['compressPage', 'decompressPage'],
 };
 /** Native functions behind node:fs reads and writes and the wasm hash. */

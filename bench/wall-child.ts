@@ -41,6 +41,7 @@ const next = (): HostSnapshot => {
       message: `ballooned ${n % 17} MB toward its target`,
     },
   ];
+  s.eventCount = n;
   return s as HostSnapshot;
 };
 

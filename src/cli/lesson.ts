@@ -5,19 +5,39 @@
  * the progress.
  */
 import { relative } from 'node:path';
-import { findLesson, lessonFiles } from '../lesson/catalog.ts';
+import { findLesson, type LessonFile, lessonFiles } from '../lesson/catalog.ts';
 import { checkLesson } from '../lesson/check.ts';
-import { loadLesson } from '../scenario/lesson.ts';
+import { lessonScreen, lessonSession, viewOf } from '../lesson/host.ts';
+import { ProgressStore, progressLine } from '../lesson/progress.ts';
+import { LessonShell } from '../lesson/shell.ts';
+import { type Lesson, loadLesson } from '../scenario/lesson.ts';
+import { LocalLink } from '../session/link.ts';
+import { runDashboard } from '../ui/run.tsx';
+import { runLessonRecord } from './lesson-record.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface LessonCommandOptions {
   readonly check?: boolean;
   readonly idle?: boolean;
+  readonly record?: string;
+  readonly size?: { cols: number; rows: number };
+  readonly reset?: boolean;
   readonly seed?: number;
+  readonly theme?: string;
+  readonly color?: boolean;
 }
 
 export async function runLessonCommand(name: string | undefined, opts: LessonCommandOptions): Promise<void> {
+  if (opts.reset) {
+    if (name !== undefined || opts.check || opts.idle || opts.record !== undefined)
+      throw new UsageError('lesson --reset forgets all progress: give it no lesson and no other option');
+    const store = new ProgressStore();
+    store.reset();
+    console.log(`progress forgotten (${store.path})`);
+    return;
+  }
   if (name === undefined) {
+    if (opts.record !== undefined) throw new UsageError('lesson --record: name the lesson to record');
     if (opts.check || opts.idle) {
       // Every shipped lesson, in order: the command .ci/run uses.
       let sound = true;
@@ -31,20 +51,88 @@ export async function runLessonCommand(name: string | undefined, opts: LessonCom
   const file = findLesson(name);
   if (typeof file === 'string') throw new UsageError(file);
   const lesson = loadLesson(file.path);
+  if (opts.record !== undefined) {
+    const sound = await runLessonRecord(lesson, opts.record, {
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.size ?? {}),
+      ...(file.number > 0 ? { number: file.number } : {}),
+    });
+    process.exitCode = sound ? 0 : 1;
+    return;
+  }
   if (opts.check || opts.idle) {
     process.exitCode = (await reportCheck(lesson, opts)) ? 0 : 1;
     return;
   }
-  throw new UsageError('lesson: the dashboard with a lesson pane is not there yet: use --check');
+  await teach(file, lesson, opts);
 }
 
-function listLessons(): void {
-  for (const f of lessonFiles()) {
-    const l = loadLesson(f.path);
-    console.log(
-      `${String(f.number).padStart(2)}  ${f.name.padEnd(22)} ${String(l.minutes).padStart(2)} min  ${l.title}`,
-    );
+/** The lesson after this one, as a trainee would start it; undefined after the last. */
+function nextLesson(file: LessonFile): string | undefined {
+  const next = lessonFiles().find((f) => f.number === file.number + 1);
+  return next ? `memvisor lesson ${next.number} (${loadLesson(next.path).title})` : undefined;
+}
+
+/** The lesson on the dashboard, its pane under the screen; progress as each step ends. */
+async function teach(file: LessonFile, lesson: Lesson, opts: LessonCommandOptions): Promise<void> {
+  const progress = new ProgressStore();
+  if (progress.warning) console.error(`warning: ${progress.warning}`);
+  const session = lessonSession(lesson, opts.seed, true);
+  const link = new LocalLink(session, { clock: true });
+  await link.send(`speed ${lesson.speed}`);
+  const next = nextLesson(file);
+  const shell = new LessonShell(lesson, link, {
+    ...(file.number > 0 ? { number: file.number } : {}),
+    progress,
+    ...(next ? { next } : {}),
+  });
+  try {
+    await runDashboard(shell.link, {
+      theme: opts.theme ?? 'dark',
+      color: opts.color ?? true,
+      screen: lessonScreen(lesson, session.snapshot),
+      lesson: shell,
+      onController: (c) => {
+        shell.onChange = () => c.refresh(true);
+        shell.start(() => viewOf(c));
+      },
+      onReady: () => link.start(),
+    });
+  } finally {
+    shell.stop();
+    await link.close();
+    session.close();
   }
+  const name = file.name;
+  console.log(`${lesson.title}: ${progressLine(progress.get(name))}.`);
+  if (shell.run.finished && next) console.log(`Next: ${next}.`);
+  else if (!shell.run.finished)
+    console.log(`To go on: memvisor lesson ${file.number || file.path} (it starts again at step 1).`);
+}
+
+/** Each lesson with what it teaches and how far the trainee got; then where to go next. */
+function listLessons(): void {
+  const progress = new ProgressStore();
+  if (progress.warning) console.error(`warning: ${progress.warning}`);
+  const files = lessonFiles();
+  console.log('Lessons: memvisor lesson NUMBER starts one on the dashboard (q quits, h helps).\n');
+  let suggestion: LessonFile | undefined;
+  for (const f of files) {
+    const l = loadLesson(f.path);
+    const p = progress.get(f.name);
+    if (!p?.finished) suggestion ??= f;
+    console.log(
+      `${String(f.number).padStart(2)}  ${l.title.padEnd(46)} ${String(l.minutes).padStart(2)} min`,
+    );
+    console.log(`    ${l.description}`);
+    if (p) console.log(`    your progress: ${progressLine(p)}`);
+  }
+  console.log('');
+  console.log(
+    suggestion
+      ? `Next: memvisor lesson ${suggestion.number}`
+      : 'Every lesson done: try a preset of your own (memvisor presets), or memvisor compare.',
+  );
 }
 
 /** Prints a line per step; true when the lesson is sound (every step passes, or with --idle every task fails). */

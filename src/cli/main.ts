@@ -3,16 +3,14 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts';
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
-import { comparePersonalities, type PersonalityOutcome } from '../session/compare.ts';
-import { CompareSession } from '../session/compare-session.ts';
-import { LocalLink } from '../session/link.ts';
+import { comparePersonalitiesInParallel, type PersonalityOutcome } from '../session/compare.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
 import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
 import { experimentCommand } from './experiment.ts';
 import { runLessonCommand } from './lesson.ts';
-import { openSession, openSessionFrom } from './open.ts';
+import { openSession, openWorkerLink } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { progressBar } from './progress.ts';
 import { runRecord } from './record.ts';
@@ -105,10 +103,15 @@ program
         tokenFile?: string;
       },
     ) => {
-      // Guests power on as the clock runs, so the dashboard draws its first frame at once.
+      // The engine runs in a worker thread; guests power on as its clock runs, so the dashboard draws
+      // its first frame at once and answers keys however long a tick takes.
       const file = presetPath(preset);
-      const session = openSession(file, { ...opts, stepwisePowerOn: true });
-      const link = new LocalLink(session, { clock: true });
+      const link = await openWorkerLink({
+        kind: 'single',
+        file,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        ...(opts.personality === undefined ? {} : { personality: opts.personality }),
+      });
       const shareLog = new ShareLog();
       let publisher: Awaited<ReturnType<typeof startSharing>> = null;
       try {
@@ -116,14 +119,13 @@ program
         await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
-          screen: opts.screen ?? session.snapshot.screen,
+          screen: opts.screen ?? link.snapshot.screen,
           onReady: () => link.start(),
           notes: shareLog.notes,
         });
       } finally {
         await publisher?.close();
         await link.close();
-        session.close();
         shareLog.print();
       }
     },
@@ -197,7 +199,14 @@ program
         const bar = progressBar(`compare ${preset}`, opts.seconds * opts.personalities.length);
         let results: PersonalityOutcome[];
         try {
-          results = comparePersonalities(loaded, opts.personalities, opts.seconds, opts.seed, bar.update);
+          // Each personality in a worker thread of its own, as many at once as there are cores.
+          results = await comparePersonalitiesInParallel(
+            loaded.file,
+            opts.personalities,
+            opts.seconds,
+            opts.seed,
+            bar.update,
+          );
         } finally {
           bar.stop();
         }
@@ -205,19 +214,12 @@ program
         process.stdout.write(compareTable(results, opts.seconds));
         return;
       }
-      const refused: string[] = [];
-      const sessions = opts.personalities.flatMap((personality) => {
-        try {
-          return [openSessionFrom(loaded, { personality, seed: opts.seed, stepwisePowerOn: true })];
-        } catch (err) {
-          refused.push(`${personality}: cannot run this preset: ${(err as Error).message}`);
-          return [];
-        }
+      const link = await openWorkerLink({
+        kind: 'compare',
+        file: loaded.file,
+        personalities: opts.personalities,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       });
-      if (sessions.length === 0)
-        throw new UsageError(`compare: no personality can run this preset\n${refused.join('\n')}`);
-      const compare = new CompareSession(sessions, refused);
-      const link = new LocalLink(compare, { clock: true });
       try {
         await runDashboard(link, {
           theme: opts.theme,
@@ -227,7 +229,6 @@ program
         });
       } finally {
         await link.close();
-        compare.close();
       }
     },
   );
@@ -297,10 +298,27 @@ program
   .argument('[name]', 'a lesson: its number, its name, or a file (memvisor lesson lists them)')
   .option('--check', "run the lesson's model solution headless and report every step")
   .option('--idle', 'run the lesson headless with a trainee who does nothing: every task must fail')
+  .option('--record <file>', "write the lesson's model solution as asciicast v2, a marker at each step")
+  .option('--size <COLSxROWS>', 'with --record: terminal size, such as 120x36 (the default)', sizeArg)
+  .option('--reset', 'forget all progress')
   .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
-  .action(async (name: string | undefined, opts: { check?: boolean; idle?: boolean; seed?: number }) => {
-    await runLessonCommand(name, opts);
-  });
+  .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
+  .option('--no-color', 'no colours (also when NO_COLOR is set)')
+  .action(
+    async (
+      name: string | undefined,
+      opts: {
+        check?: boolean;
+        idle?: boolean;
+        reset?: boolean;
+        seed?: number;
+        theme: string;
+        color: boolean;
+      },
+    ) => {
+      await runLessonCommand(name, opts);
+    },
+  );
 
 program
   .command('wall')

@@ -46,7 +46,7 @@ export interface RecordOptions {
 }
 
 /** Ink's stdout and stderr: a terminal of fixed size; the frames do not go through it (see `draw`). */
-class NullTerminal extends EventEmitter {
+export class NullTerminal extends EventEmitter {
   readonly isTTY = true;
 
   constructor(
@@ -62,7 +62,7 @@ class NullTerminal extends EventEmitter {
 }
 
 /** Ink's stdin: a terminal in raw mode whose bytes come from the script. */
-class KeyFeed extends EventEmitter {
+export class KeyFeed extends EventEmitter {
   readonly isTTY = true;
   private pending: string | null = null;
 
@@ -88,7 +88,7 @@ class KeyFeed extends EventEmitter {
 const OWN_CLOCK = "a recording's clock follows its script";
 
 /** Lets React commit and Ink write what the last action changed (and a lone Esc reach the app). */
-const settle = async (): Promise<void> => {
+export const settle = async (): Promise<void> => {
   for (let i = 0; i < 2; i++) await new Promise<void>((r) => setImmediate(r));
 };
 

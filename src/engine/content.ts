@@ -95,14 +95,14 @@ function templateOf(kind: ContentKind, n: number): Uint8Array {
 }
 
 /** Writes a 16-byte identity at the start of the page, so pages made from one template still differ. */
-function stamp(dst: Uint8Array, seed: number, index: number): void {
+function stamp(dst: Uint8Array, at: number, seed: number, index: number): void {
   const a = mix(seed, index);
   const b = mix(a, index);
   for (let k = 0; k < 4; k++) {
-    dst[k] = a >>> (8 * k);
-    dst[4 + k] = b >>> (8 * k);
-    dst[8 + k] = seed >>> (8 * k);
-    dst[12 + k] = index >>> (8 * k);
+    dst[at + k] = a >>> (8 * k);
+    dst[at + 4 + k] = b >>> (8 * k);
+    dst[at + 8 + k] = seed >>> (8 * k);
+    dst[at + 12 + k] = index >>> (8 * k);
   }
 }
 
@@ -111,12 +111,17 @@ function stamp(dst: Uint8Array, seed: number, index: number): void {
  * two guests of the same OS loading the same image page get identical pages.
  */
 export function fillPage(dst: Uint8Array, kind: ContentKind, seed: number, index: number): void {
+  fillAt(dst, 0, kind, seed, index);
+}
+
+/** fillPage for the page at byte `at` of `dst` (a frame in a slab, with no view made of it). */
+export function fillAt(dst: Uint8Array, at: number, kind: ContentKind, seed: number, index: number): void {
   if (kind === 'zero') {
-    dst.fill(0, 0, PAGE_SIZE);
+    dst.fill(0, at, at + PAGE_SIZE);
     return;
   }
-  dst.set(templateOf(kind, mix(seed, index)));
-  stamp(dst, seed, index);
+  dst.set(templateOf(kind, mix(seed, index)), at);
+  stamp(dst, at, seed, index);
 }
 
 /** A small record of `kind` content, as a workload's write would store. */

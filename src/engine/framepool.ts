@@ -1,4 +1,5 @@
 import { ByteOp, ByteWork } from './bytework.ts';
+import { type ContentKind, fillAt } from './content.ts';
 import { PAGE_SHIFT, PAGE_SIZE } from './units.ts';
 
 /** What a host frame is used for. Conservation: every frame has exactly one kind. */
@@ -147,6 +148,12 @@ export class FramePool {
   write(frame: number, offset: number, data: Uint8Array): void {
     this.slabs[frame >>> SLAB_SHIFT].set(data, offsetOf(frame) + offset);
     this.work.pages[ByteOp.copy] += data.length / PAGE_SIZE;
+  }
+
+  /** Fills a frame with generated content (content.ts): a program's data, a file's blocks. */
+  fill(frame: number, kind: ContentKind, seed: number, index: number): void {
+    fillAt(this.slabs[frame >>> SLAB_SHIFT], offsetOf(frame), kind, seed, index);
+    this.work.pages[ByteOp.copy]++;
   }
 
   /** Copies a frame's 4 KiB into `into`. */

@@ -1,6 +1,5 @@
-import { ByteOp } from './bytework.ts';
 import type { OsType } from './config.ts';
-import { type ContentKind, fillPage } from './content.ts';
+import type { ContentKind } from './content.ts';
 import { COST } from './costs.ts';
 import type { FramePool } from './framepool.ts';
 import type { Guest } from './guest.ts';
@@ -107,8 +106,6 @@ export class GuestOS {
     storageReads: 0,
     storageWrites: 0,
   };
-  /** The host's byte-work counters. */
-  private readonly work: Float64Array;
   /** This guest's private tmem pool, and the shared pools of its cluster file systems (made once). */
   private readonly privatePool: PoolRef;
   private readonly sharedPools = new Map<number, PoolRef>();
@@ -137,7 +134,6 @@ export class GuestOS {
     this.swapSlots = new SlotAllocator(vm.config.guestSwapPages);
     this.frontswapped = new Uint8Array(vm.config.guestSwapPages);
     this.kernelPages = kernelPagesFor(n);
-    this.work = pool.work.pages;
     this.privatePool = { kind: 'private', gid: vm.gid };
   }
 
@@ -147,8 +143,7 @@ export class GuestOS {
     for (let i = 0; i < this.kernelPages; i++) {
       const gpn = this.takeFree();
       this.setUse(gpn, GpnUse.Kernel, -1, i);
-      fillPage(this.pool.bytes(this.vm.touchWhole(gpn)), 'os', seed, i);
-      this.work[ByteOp.copy]++;
+      this.pool.fill(this.vm.touchWhole(gpn), 'os', seed, i);
     }
   }
 
@@ -201,11 +196,11 @@ export class GuestOS {
     }
   }
 
-  /** Reads a whole process page; returns a view of the frame that holds it (valid until the next access). */
-  read(p: Process, vpage: number): Uint8Array {
-    const bytes = this.pool.bytes(this.procFrame(p, vpage, false, false));
-    p.verify(vpage, bytes);
-    return bytes;
+  /** Reads a whole process page (into `into`, if the caller wants its bytes). */
+  read(p: Process, vpage: number, into?: Uint8Array): void {
+    const frame = this.procFrame(p, vpage, false, false);
+    if (p.shadow) p.verify(vpage, this.pool.bytes(frame));
+    if (into) this.pool.read(frame, into);
   }
 
   /** Writes `data` at `offset` of a process page. */
@@ -216,10 +211,9 @@ export class GuestOS {
 
   /** Fills a whole process page with generated content (a program initialising its memory). */
   fill(p: Process, vpage: number, kind: ContentKind, seed: number): void {
-    const bytes = this.pool.bytes(this.procFrame(p, vpage, true, true));
-    fillPage(bytes, kind, seed, vpage);
-    this.work[ByteOp.copy]++;
-    p.recordWrite(vpage, 0, bytes);
+    const frame = this.procFrame(p, vpage, true, true);
+    this.pool.fill(frame, kind, seed, vpage);
+    if (p.shadow) p.recordWrite(vpage, 0, this.pool.bytes(frame));
   }
 
   /**
@@ -315,9 +309,10 @@ export class GuestOS {
     this.files.delete(file.id);
   }
 
-  /** Reads a file page through the page cache. */
-  readFile(file: GuestFile, fpage: number, sequential: boolean): Uint8Array {
-    return this.pool.bytes(this.cacheFrame(file, fpage, false, sequential));
+  /** Reads a file page through the page cache (into `into`, if the caller wants its bytes). */
+  readFile(file: GuestFile, fpage: number, sequential: boolean, into?: Uint8Array): void {
+    const frame = this.cacheFrame(file, fpage, false, sequential);
+    if (into) this.pool.read(frame, into);
   }
 
   /** Writes into a file page through the page cache; the page becomes dirty. */
@@ -341,17 +336,13 @@ export class GuestOS {
     this.stats.cacheMisses++;
     const gpn = this.takeFree();
     const frame = this.claim(gpn);
-    const bytes = this.pool.bytes(frame);
     this.setUse(gpn, GpnUse.CacheClean, file.id, fpage);
     file.pages[fpage] = gpn;
-    if (this.tmem?.getEphemeral(this.poolOf(file), cacheKey(file, fpage), bytes)) return frame;
-    if (file.disk[fpage] >= 0) {
-      this.disk.read(file.disk[fpage], bytes);
-    } else {
-      // A block never written holds the file's generated contents.
-      fillPage(bytes, file.kind, file.seed, fpage);
-      this.work[ByteOp.copy]++;
-    }
+    if (this.tmem?.getEphemeral(this.poolOf(file), cacheKey(file, fpage), this.pool.bytes(frame)))
+      return frame;
+    // A block never written holds the file's generated contents.
+    if (file.disk[fpage] >= 0) this.disk.read(file.disk[fpage], this.pool.bytes(frame));
+    else this.pool.fill(frame, file.kind, file.seed, fpage);
     this.stats.storageReads++;
     this.vm.stall += sequential ? COST.diskSequentialRead : COST.diskRandomRead;
     return frame;
@@ -401,6 +392,10 @@ export class GuestOS {
   private sweep(want: number, anon: boolean): number {
     const n = this.use.length;
     let freed = 0;
+    // With no page it could take, a sweep goes round twice and leaves the hand where it was: skip it.
+    const cache = this.useCount[GpnUse.CacheClean] + this.useCount[GpnUse.CacheDirty];
+    const swappable = anon && this.swapSlots.used < this.swapSlots.capacity ? this.useCount[GpnUse.Anon] : 0;
+    if (cache + swappable === 0) return 0;
     for (let steps = 0; steps < 2 * n && freed < want; steps++) {
       const gpn = this.hand;
       this.hand = this.hand + 1 === n ? 0 : this.hand + 1;

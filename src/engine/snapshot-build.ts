@@ -56,6 +56,7 @@ export function takeSnapshot(host: Host): EngineSnapshot {
     },
     guests,
     events: host.events.recent(EVENTS_KEPT),
+    eventCount: host.events.count,
   };
   return deepFreeze(snapshot);
 }

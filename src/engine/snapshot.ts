@@ -22,6 +22,12 @@ export interface HostSnapshot {
   readonly guests: readonly GuestSnapshot[];
   /** The newest events, oldest first. */
   readonly events: readonly EngineEvent[];
+  /**
+   * How many events the host has logged since it started; `events` are the newest of them. A reader
+   * of a snapshot that was copied (across a socket or a thread) takes only the events it has not
+   * seen by this count: copies of the same event are not the same object.
+   */
+  readonly eventCount: number;
 }
 
 /** What the engine alone says of a tick: a snapshot without the session's clock. */

@@ -1,213 +1,40 @@
 /**
- * `memvisor lesson NAME --check`: the lesson's model solution, run headless against the real dashboard
- * controller (the keys and the `:` line a trainee uses, no terminal) through the same host link as the
- * dashboard, the session ticked as fast as it goes, step by step: each watch must happen, each task pass after its solution, each question's
- * answer be one of its choices. With `idle` the trainee does nothing (reads, answers, sends nothing):
- * then every task must fail, or the lesson passes without teaching anything.
+ * `memvisor lesson NAME --check`: the lesson's model solution, run headless (drive.ts): every key pressed
+ * straight into the real dashboard controller, the host ticked as fast as it goes. Each watch must
+ * happen, each task pass after its solution, each question's answer be what the host shows. With `idle`
+ * the trainee does nothing (reads, answers, goes on, sends nothing): then every task must fail, or the
+ * lesson passes without teaching anything.
  */
-import type { CommandResult } from '../engine/commands.ts';
-import type { HostSnapshot } from '../engine/snapshot.ts';
-import type { Lesson, LessonStep, SolutionAction } from '../scenario/lesson.ts';
-import type { Keystroke } from '../scenario/script-keys.ts';
-import { CompareSession } from '../session/compare-session.ts';
-import type { CompareView, HostLink } from '../session/link.ts';
-import { LocalLink } from '../session/link.ts';
-import { Session } from '../session/session.ts';
-import { Controller } from '../ui/controller.ts';
-import { Condition } from './expr-eval.ts';
-import type { View } from './fields.ts';
-import { LessonRun } from './run.ts';
+import type { Lesson } from '../scenario/lesson.ts';
+import { type Drive, type DriveOptions, driveLesson, openBench, type StepReport } from './drive.ts';
 
-/** Simulated seconds a task without a time limit is given in a check. */
-export const TASK_LIMIT = 300;
+export { type StepReport, TASK_LIMIT } from './drive.ts';
 
-export interface StepReport {
-  readonly step: LessonStep;
-  readonly passed: boolean;
-  /** What happened, in a few words: `passed at t=95s`, `failed: time was up after 120s`. */
-  readonly detail: string;
-}
-
-export interface CheckOptions {
+export interface CheckOptions extends DriveOptions {
   readonly seed?: number;
-  /** The trainee does nothing: no solution is run. */
-  readonly idle?: boolean;
-  /** Each step as it ends. */
-  readonly onStep?: (report: StepReport) => void;
 }
 
-/**
- * A lesson's host: its preset, with the lesson's seed and personality; in a compare lesson one host per
- * personality, side by side. A personality that cannot run the preset makes the lesson unusable: it says
- * which and why.
- */
-export function lessonSession(lesson: Lesson, seed?: number): Session | CompareSession {
-  const s = seed ?? lesson.seed;
-  const open = (personality?: string): Session =>
-    new Session(lesson.preset, {
-      ...(s === undefined ? {} : { seed: s }),
-      ...(personality === undefined ? {} : { personality }),
-    });
-  if (!lesson.compare) return open(lesson.personality);
-  const sessions: Session[] = [];
-  try {
-    for (const p of lesson.compare) {
-      try {
-        sessions.push(open(p));
-      } catch (e) {
-        throw new Error(`${lesson.file}: ${p} cannot run this lesson's preset: ${(e as Error).message}`);
-      }
-    }
-  } catch (e) {
-    for (const opened of sessions) opened.close();
-    throw e;
-  }
-  return new CompareSession(sessions);
-}
-
-/** The host as the trainee's keys reach it: every command it accepts is told to the lesson. */
-export class TraineeLink implements HostLink {
-  constructor(
-    private readonly link: HostLink,
-    private readonly run: LessonRun,
-  ) {}
-
-  get snapshot(): HostSnapshot {
-    return this.link.snapshot;
-  }
-
-  get readOnly(): string | null {
-    return this.link.readOnly;
-  }
-
-  get compare(): CompareView | undefined {
-    return this.link.compare;
-  }
-
-  subscribe(fn: (s: HostSnapshot) => void): () => void {
-    return this.link.subscribe(fn);
-  }
-
-  async send(text: string): Promise<CommandResult> {
-    const r = await this.link.send(text);
-    if (r.ok) this.run.sent(text);
-    return r;
-  }
-
-  close(): Promise<void> {
-    return this.link.close();
-  }
-}
-
-/** The screen a lesson opens on: its own, the compare screen in compare mode, or the personality's. */
-export function lessonScreen(lesson: Lesson, first: HostSnapshot): 'esxtop' | 'xentop' | 'compare' {
-  return lesson.screen ?? (lesson.compare ? 'compare' : first.screen);
-}
-
-/** What the trainee has on screen, as conditions read it. */
-export function viewOf(controller: Controller): View {
-  const gid = controller.ui.selectedGid;
-  const guest = controller.snap.guests.find((g) => g.GID === gid)?.name ?? null;
-  return { screen: controller.ui.screen, guest };
-}
-
-/** Runs the lesson; one report per step, in order (it stops at the first step that cannot end). */
+/** Runs the lesson; one report per step, in order. */
 export async function checkLesson(lesson: Lesson, options: CheckOptions = {}): Promise<StepReport[]> {
-  const session = lessonSession(lesson, options.seed);
-  const run = new LessonRun(lesson, () => session.snapshot.t);
-  const link = new LocalLink(session);
-  const controller = new Controller(new TraineeLink(link, run), {
-    screen: lessonScreen(lesson, session.snapshot),
-    cols: 120,
-    rows: 40,
-    sampler: false,
-    refreshTimer: false,
-  });
-  const reports: StepReport[] = [];
-  const observe = (): void => {
-    controller.refresh();
-    const hosts = link.compare?.hosts;
-    run.observe({ snapshot: session.snapshot, view: viewOf(controller), ...(hosts ? { hosts } : {}) });
+  const bench = openBench(lesson, options.seed === undefined ? {} : { seed: options.seed });
+  const { controller, session } = bench;
+  const drive: Drive = {
+    press: async (k) => {
+      const printable = k.bytes.length === 1 && k.bytes >= ' ' && k.bytes !== '\x7f';
+      await controller.key({ name: k.key, ...(printable ? { text: k.bytes } : {}) });
+    },
+    tick: async () => {
+      session.tick();
+      // What the trainee sees is the newest snapshot (the dashboard redraws every 2 s; a check, every tick).
+      controller.refresh();
+      // The lesson's pause and resume wait for the tick to end: let them through.
+      await new Promise<void>((r) => setImmediate(r));
+    },
+    read: async () => {},
   };
-  const tick = (): void => {
-    session.tick();
-    observe();
-  };
-  const active = (): boolean => run.state?.status === 'active';
-  const press = async (k: Keystroke): Promise<void> => {
-    const printable = k.bytes.length === 1 && k.bytes >= ' ' && k.bytes !== '\x7f';
-    await controller.key({ name: k.key, ...(printable ? { text: k.bytes } : {}) });
-    observe();
-  };
-  /** One action of the model solution; a refused command is the solution's fault, and says so. */
-  const act = async (a: SolutionAction): Promise<string | undefined> => {
-    if (a.kind === 'wait') {
-      const until = session.snapshot.t + a.seconds;
-      while (session.snapshot.t < until - 1e-9 && active()) tick();
-      return undefined;
-    }
-    if (a.kind === 'keys') {
-      for (const k of a.keys) await press(k);
-      return undefined;
-    }
-    for (const ch of `:${a.text}`) await press({ name: ch, bytes: ch, key: ch === ' ' ? 'space' : ch });
-    await press({ name: 'Enter', bytes: '\r', key: 'enter' });
-    const o = controller.ui.overlay;
-    if (o?.kind === 'command') {
-      await press({ name: 'Esc', bytes: '\x1b', key: 'escape' });
-      return `the model solution's "${a.text}" was refused: ${o.line.error ?? 'no reason given'}`;
-    }
-    return undefined;
-  };
-
   try {
-    run.begin(session.snapshot.t);
-    observe();
-    while (!run.finished) {
-      const step = run.step;
-      if (!step) break;
-      let detail = '';
-      if (step.kind === 'question') {
-        run.answer(step.answer);
-        // The right answer must be what the host shows at that moment.
-        if (step.holds && run.last && !new Condition(step.holds.expr).observe(run.input(run.last))) {
-          detail = `the answer is not what the host shows: ${step.holds.text} is false at t=${session.snapshot.t}s`;
-        }
-      }
-      if (step.kind === 'task' && !options.idle) {
-        for (const a of step.solution) {
-          const refused = await act(a);
-          if (refused) {
-            detail = refused;
-            run.skip();
-            break;
-          }
-        }
-      }
-      if (step.kind === 'watch' || step.kind === 'task') {
-        const limit = step.kind === 'watch' ? step.within : (step.within ?? TASK_LIMIT);
-        while (active() && (run.state?.elapsed ?? 0) < limit) tick();
-        if (active()) run.skip();
-      }
-      const t = session.snapshot.t;
-      const state = run.state;
-      run.next(t);
-      // The next step sees the host as it is when it begins, before any tick.
-      observe();
-      const result = run.results[run.results.length - 1];
-      const passed = result.status === 'passed' && !detail;
-      if (!detail) {
-        detail = passed
-          ? `passed at t=${t}s${step.kind === 'watch' || step.kind === 'task' ? ` (after ${state?.elapsed ?? 0}s)` : ''}`
-          : `failed: ${result.reason ?? 'no reason'}`;
-      }
-      const report = { step, passed, detail };
-      reports.push(report);
-      options.onStep?.(report);
-    }
-    return reports;
+    return await driveLesson(bench, drive, options);
   } finally {
-    controller.stop();
-    session.close();
+    bench.close();
   }
 }

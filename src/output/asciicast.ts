@@ -27,12 +27,12 @@ export const castHeader = (h: CastHeader): string =>
 /** Seconds rounded to the microsecond, the resolution asciinema itself writes. */
 export const castTime = (seconds: number): number => Math.round(seconds * 1e6) / 1e6;
 
-export const castEvent = (seconds: number, data: string): string =>
-  JSON.stringify([castTime(seconds), 'o', data]);
+export const castEvent = (seconds: number, data: string, code: 'o' | 'm' = 'o'): string =>
+  JSON.stringify([castTime(seconds), code, data]);
 
-/** Output events in time order; output at the same time is one event. */
+/** Output events, and markers (chapters a player can jump to), in time order; output at the same time is one event. */
 export class Asciicast {
-  private readonly events: [number, string][] = [];
+  private readonly events: [number, 'o' | 'm', string][] = [];
 
   constructor(readonly header: CastHeader) {}
 
@@ -40,9 +40,14 @@ export class Asciicast {
   add(seconds: number, data: string): void {
     if (data === '') return;
     const last = this.events[this.events.length - 1];
-    const t = Math.max(castTime(seconds), last ? last[0] : 0);
-    if (last && last[0] === t) last[1] += data;
-    else this.events.push([t, data]);
+    const t = this.at(seconds);
+    if (last && last[0] === t && last[1] === 'o') last[2] += data;
+    else this.events.push([t, 'o', data]);
+  }
+
+  /** A marker with a label at `seconds` (asciicast v2 "m" events). */
+  marker(seconds: number, label: string): void {
+    this.events.push([this.at(seconds), 'm', label]);
   }
 
   get length(): number {
@@ -51,8 +56,22 @@ export class Asciicast {
 
   /** The file: header, then one event a line, each line ending in a newline. */
   toString(): string {
-    return [castHeader(this.header), ...this.events.map(([t, d]) => castEvent(t, d))]
+    return [castHeader(this.header), ...this.events.map(([t, code, d]) => castEvent(t, d, code))]
       .map((l) => `${l}\n`)
       .join('');
   }
+
+  private at(seconds: number): number {
+    const last = this.events[this.events.length - 1];
+    return Math.max(castTime(seconds), last ? last[0] : 0);
+  }
+}
+
+/** Parses an asciicast v2 text back into its header and output events (for tests and players). */
+export function parseCast(text: string): {
+  header: Record<string, unknown>;
+  events: [number, string, string][];
+} {
+  const [first, ...rest] = text.split('\n').filter((l) => l !== '');
+  return { header: JSON.parse(first), events: rest.map((l) => JSON.parse(l)) };
 }

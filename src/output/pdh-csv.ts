@@ -1,4 +1,5 @@
 import type { GuestSnapshot, HostSnapshot } from '../engine/snapshot.ts';
+import { hostCounters } from './host-counters.ts';
 
 /**
  * The perfmon PDH-CSV that `esxtop -b` writes, so tools that read esxtop's batch files read ours:
@@ -20,18 +21,18 @@ const HOST_COUNTERS: [string, (s: HostSnapshot) => Value][] = [
   ['NonKernel MBytes', (s) => s.host.totalMB - s.host.vmkMB - s.host.freeMB],
   ['Free MBytes', (s) => s.host.freeMB],
   ['Free Memory State', (s) => ['high', 'soft', 'hard', 'low'].indexOf(s.host.state)],
-  ['PShare Shared MBytes', (s) => s.host.pshare.shared],
-  ['PShare Common MBytes', (s) => s.host.pshare.common],
-  ['PShare Savings MBytes', (s) => s.host.pshare.saving],
-  ['Swap Used MBytes', (s) => s.host.swap.curr],
-  ['Swap Target MBytes', (s) => s.host.swap.rclmtgt],
-  ['Swap MBytes Read/sec', (s) => s.host.swap.readMBs],
-  ['Swap MBytes Write/sec', (s) => s.host.swap.writeMBs],
-  ['Total Compressed MBytes', (s) => s.host.zip.zipped],
-  ['Total Saved By Compression MBytes', (s) => s.host.zip.saved],
-  ['Memctl Current MBytes', (s) => s.host.memctl.curr],
-  ['Memctl Target MBytes', (s) => s.host.memctl.target],
-  ['Memctl Max MBytes', (s) => s.host.memctl.max],
+  ['PShare Shared MBytes', (s) => hostCounters(s).pshare?.shared ?? null],
+  ['PShare Common MBytes', (s) => hostCounters(s).pshare?.common ?? null],
+  ['PShare Savings MBytes', (s) => hostCounters(s).pshare?.saving ?? null],
+  ['Swap Used MBytes', (s) => hostCounters(s).swap?.curr ?? null],
+  ['Swap Target MBytes', (s) => hostCounters(s).swap?.rclmtgt ?? null],
+  ['Swap MBytes Read/sec', (s) => hostCounters(s).swap?.readMBs ?? null],
+  ['Swap MBytes Write/sec', (s) => hostCounters(s).swap?.writeMBs ?? null],
+  ['Total Compressed MBytes', (s) => hostCounters(s).zip?.zipped ?? null],
+  ['Total Saved By Compression MBytes', (s) => hostCounters(s).zip?.saved ?? null],
+  ['Memctl Current MBytes', (s) => hostCounters(s).memctl?.curr ?? null],
+  ['Memctl Target MBytes', (s) => hostCounters(s).memctl?.target ?? null],
+  ['Memctl Max MBytes', (s) => hostCounters(s).memctl?.max ?? null],
 ];
 
 const GUEST_COUNTERS: [string, (g: GuestSnapshot) => Value][] = [

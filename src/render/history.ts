@@ -188,24 +188,27 @@ export class History {
  */
 export class EventFeed {
   private readonly items: EngineEvent[] = [];
-  /** The newest event seen from each source (a snapshot carries only the newest events). */
-  private readonly last = new Map<string, EngineEvent>();
+  /** How many events each source had logged at its last snapshot (a snapshot carries only the newest). */
+  private readonly counts = new Map<string, number>();
   /** Bumped on every new event, so screens know when to redraw. */
   seq = 0;
 
   constructor(readonly capacity = 2000) {}
 
-  /** Takes the events of `s` not seen before; returns them (tagged with `source` when given). */
+  /**
+   * Takes the events of `s` not seen before (by the host's count of events, so a copy of a snapshot
+   * that crossed a socket counts as the same); returns them (tagged with `source` when given).
+   */
   record(s: HostSnapshot, source?: string): EngineEvent[] {
-    const ev = s.events;
-    if (ev.length === 0) return [];
     const key = source ?? '';
-    const seen = this.last.get(key);
-    const from = seen === undefined ? 0 : ev.lastIndexOf(seen) + 1;
-    if (from >= ev.length) return [];
-    const fresh = ev.slice(from).map((e) => (source ? { ...e, message: `${source}: ${e.message}` } : e));
+    const seen = this.counts.get(key) ?? 0;
+    const unseen = Math.min(s.events.length, s.eventCount - seen);
+    if (unseen <= 0) return [];
+    this.counts.set(key, s.eventCount);
+    const fresh = s.events
+      .slice(s.events.length - unseen)
+      .map((e) => (source ? { ...e, message: `${source}: ${e.message}` } : e));
     this.items.push(...fresh);
-    this.last.set(key, ev[ev.length - 1]);
     this.seq++;
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
     return fresh;

@@ -1,6 +1,7 @@
 import type { FreeState, HostSnapshot } from '../engine/snapshot.ts';
 import type { Preset } from '../scenario/preset.ts';
 import { Session } from './session.ts';
+import { runInWorkers } from './worker-pool.ts';
 
 /** One guest's record over a compare run (averages over the samples, MB unless named). */
 export interface GuestOutcome {
@@ -65,6 +66,44 @@ export function comparePersonalities(
       session.close();
     }
   });
+}
+
+/** One personality of a compare run, as a worker gets it. */
+export interface CompareJob {
+  file: string;
+  personality: string;
+  seconds: number;
+  seed?: number;
+}
+
+/**
+ * comparePersonalities with each personality in a worker thread of its own, as many at once as the
+ * machine has cores: the same results, in the same order, as running them one after another (each host
+ * is deterministic and alone in its worker). The preset is read from its file in each worker.
+ */
+export function comparePersonalitiesInParallel(
+  file: string,
+  personalities: readonly string[],
+  seconds: number,
+  seed?: number,
+  onProgress?: (done: number) => void,
+  limit?: number,
+): Promise<PersonalityOutcome[]> {
+  const done = personalities.map(() => 0);
+  return runInWorkers<CompareJob, PersonalityOutcome>(
+    new URL('./compare-worker.ts', import.meta.url),
+    personalities.map((personality) => ({
+      file,
+      personality,
+      seconds,
+      ...(seed === undefined ? {} : { seed }),
+    })),
+    (job, d) => {
+      done[job] = d;
+      onProgress?.(done.reduce((a, b) => a + b, 0));
+    },
+    limit,
+  );
 }
 
 function outcomes(samples: readonly HostSnapshot[], tick: number): GuestOutcome[] {

@@ -155,6 +155,7 @@ export const snapshotSchema: z.ZodType<HostSnapshot> = z.object({
   }),
   guests: z.array(guestSchema),
   events: z.array(eventSchema),
+  eventCount: num,
 });
 
 const samples = z.array(num.nullable());

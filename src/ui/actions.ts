@@ -35,6 +35,12 @@ export interface ActionState {
   readonly compare: boolean;
 }
 
+/** What a lesson's keys ask of it (the lesson itself is behind the controller's lesson port). */
+export type LessonAct =
+  | { readonly kind: 'next' }
+  | { readonly kind: 'hint' }
+  | { readonly kind: 'answer'; readonly choice: number };
+
 /** After a command: the outcome given the answer and the state then. */
 export type Answer = (r: CommandResult, s: ActionState) => Outcome;
 
@@ -46,6 +52,8 @@ export type Effect =
   | { readonly kind: 'save' }
   /** The delay changed: the refresh timer starts again. */
   | { readonly kind: 'delay' }
+  /** Go on, a hint or an answer, for the lesson under way. */
+  | { readonly kind: 'lesson'; readonly act: LessonAct }
   /**
    * Send command lines in order; when one is refused, the undo lines of those done go back newest first,
    * so the steps as a whole change nothing. `answer` gets the refusal or the last answer.
@@ -362,6 +370,14 @@ export const HANDLERS = {
       s.ui.overlay?.kind === 'form'
         ? { patch: { overlay: null, message: { text: 'cancelled: nothing changed', kind: 'info' } } }
         : overlay(null),
+  },
+  lessonNext: { run: () => ({ effect: { kind: 'lesson', act: { kind: 'next' } } }) },
+  lessonHint: { run: () => ({ effect: { kind: 'lesson', act: { kind: 'hint' } } }) },
+  lessonAnswer: {
+    run: (_, ev) => ({ effect: { kind: 'lesson', act: { kind: 'answer', choice: Number(ev.name) - 1 } } }),
+  },
+  lessonPane: {
+    run: (s) => (s.ui.lessonPane === undefined ? NOTHING : { patch: { lessonPane: !s.ui.lessonPane } }),
   },
   confirm: {
     run: (s) => {

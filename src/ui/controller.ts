@@ -15,14 +15,24 @@ import { EventFeed, History } from '../render/history.ts';
 import type { Line } from '../render/text.ts';
 import { DEFAULT_XEN_LAYOUT } from '../render/xentop.ts';
 import type { HostLink } from '../session/link.ts';
-import { type ActionState, type Effect, HANDLERS, type Outcome } from './actions.ts';
+import { type ActionState, type Effect, HANDLERS, type LessonAct, type Outcome } from './actions.ts';
 import { DEFAULT_DELAY, type SavedLayout, saveLayout } from './config.ts';
 import type { Step } from './forms.ts';
 import { bodyHeight, type FrameModel, renderFrame } from './frame.ts';
 import { decodeInput, type KeyEvent, lookup } from './keys.ts';
 import { fixSelection, type Geometry, keepVisible } from './navigation.ts';
-import { keyContext, type UiState } from './state.ts';
+import { keyContext, type Message, type UiState } from './state.ts';
 import { type Sampler, sampleUsage, type Usage } from './usage.ts';
+
+/** A lesson under way (memvisor lesson): its pane, and what its keys do. */
+export interface LessonPort {
+  /** Go on, a hint, an answer: a word for the status line, or null. */
+  act(act: LessonAct): Message | null;
+  /** The pane's lines at this width, for a frame of this height (it takes what it needs of it). */
+  pane(cols: number, frameHeight: number): Line[];
+  /** A key was handled: what the trainee looks at may have changed. */
+  keyHandled(): void;
+}
 
 export interface ControllerOptions {
   /** The first screen: a table, or the compare screen in compare mode (Esc from it goes to esxtop). */
@@ -35,6 +45,8 @@ export interface ControllerOptions {
   /** Sample the dashboard's CPU and RSS; off in tests unless a sampler is given. */
   readonly sampler?: Sampler | false;
   readonly usageIntervalMs?: number;
+  /** A lesson: its keys come first on every screen, and its pane is drawn under the screen. */
+  readonly lesson?: LessonPort;
   /**
    * Redraw every `delay` seconds on a wall-clock timer (the default). The recorder (cli/record.ts) turns it
    * off and calls refresh() itself at the script's pace in simulated time, so that no timer (such as the
@@ -91,6 +103,7 @@ export class Controller {
       message: null,
       eventsBack: 0,
       commands: [],
+      ...(options.lesson ? { lessonPane: true } : {}),
     };
     if (link.history) this.history.load(link.history);
     this.onSnapshot(this.snap);
@@ -195,6 +208,7 @@ export class Controller {
       cols: this.cols,
       rows: this.rows,
       compare: cmp ? { hosts: cmp.hosts, refused: cmp.refused } : null,
+      lesson: this.ui.lessonPane && this.options.lesson ? this.options.lesson : null,
       readOnly: this.link.readOnly,
     };
   }
@@ -282,7 +296,7 @@ export class Controller {
   /** Runs one key's handler and its effect; a promise while a command is on its way. */
   private handle(ev: KeyEvent): Promise<void> | undefined {
     try {
-      const binding = lookup(keyContext(this.ui), ev);
+      const binding = lookup(keyContext(this.ui), ev, this.ui.lessonPane !== undefined);
       if (this.ui.message && !this.ui.overlay) this.patch({ message: null });
       if (!binding) {
         if (!this.ui.overlay && ev.name.length === 1)
@@ -314,6 +328,7 @@ export class Controller {
 
   private done(): void {
     this.settle();
+    this.options.lesson?.keyHandled();
     this.emit();
   }
 
@@ -343,6 +358,12 @@ export class Controller {
       case 'delay':
         this.restartRenderTimer();
         return undefined;
+      case 'lesson': {
+        const message = this.options.lesson?.act(effect.act) ?? null;
+        // A lesson key shows the pane again if it was hidden.
+        this.patch({ lessonPane: true, ...(message ? { message } : {}) });
+        return undefined;
+      }
       case 'send':
         return this.sendSteps(effect.steps)
           .then((r) => {

@@ -50,6 +50,12 @@ export interface FrameModel {
   readonly compare: { readonly hosts: readonly HostSnapshot[]; readonly refused: readonly string[] } | null;
   /** Why commands are refused (a viewer attached to another memvisor), or null. */
   readonly readOnly?: string | null;
+  /** A lesson's pane, when it is shown (memvisor lesson): its lines for the frame's width and height. */
+  readonly lesson?: { pane(cols: number, frameHeight: number): Line[] } | null;
+}
+
+function lessonLines(m: FrameModel, height: number): Line[] {
+  return m.lesson ? m.lesson.pane(m.cols, height) : [];
 }
 
 /** Powering on, paused or running. */
@@ -214,7 +220,8 @@ export function bodyHeight(m: FrameModel): number {
   const height = m.rows - 1;
   const status = statusLines(m).length;
   const panel = panelLines(m, height - 1 - status).length;
-  return Math.max(0, height - 1 - status - panel);
+  const lesson = lessonLines(m, height).length;
+  return Math.max(0, height - 1 - status - panel - lesson);
 }
 
 /** The frame: exactly rows - 1 lines, each cut to cols. */
@@ -222,9 +229,10 @@ export function renderFrame(m: FrameModel): Line[] {
   const height = Math.max(1, m.rows - 1);
   const status = statusLines(m);
   const panel = panelLines(m, height - 1 - status.length);
-  const bodyH = Math.max(0, height - 1 - status.length - panel.length);
+  const lesson = lessonLines(m, height);
+  const bodyH = Math.max(0, height - 1 - status.length - panel.length - lesson.length);
   const body = bodyH > 0 ? bodyLines(m, bodyH) : [];
-  const all = [topBar(m), ...body, ...panel, ...status];
+  const all = [topBar(m), ...body, ...lesson, ...panel, ...status];
   // On a tiny terminal the status line wins over the panel and body.
   const lines =
     all.length > height ? [...all.slice(0, height - status.length), ...status].slice(-height) : all;

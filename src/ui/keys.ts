@@ -28,7 +28,9 @@ export type Context =
   | 'command'
   | 'form'
   | 'menu'
-  | 'confirm';
+  | 'confirm'
+  /** A lesson's keys (memvisor lesson): looked up before the screen's, on every screen. */
+  | 'lesson';
 
 export type Action =
   | 'quit'
@@ -100,7 +102,11 @@ export type Action =
   | 'prevField'
   | 'nextChoice'
   | 'prevChoice'
-  | 'confirm';
+  | 'confirm'
+  | 'lessonNext'
+  | 'lessonHint'
+  | 'lessonAnswer'
+  | 'lessonPane';
 
 /**
  * Key names: a printable character as itself, `space`, `enter`, `escape`, `tab`, `shift+tab`,
@@ -315,7 +321,25 @@ export const KEYS: readonly Binding[] = [
 
   { context: 'confirm', keys: ['y', 'Y'], action: 'confirm', help: 'yes' },
   { context: 'confirm', keys: ['n', 'N', 'escape', 'enter'], action: 'cancel', help: 'no (the default)' },
+
+  {
+    context: 'lesson',
+    keys: ['tab'],
+    action: 'lessonNext',
+    help: 'go on to the next step (on a task not done yet: twice skips it)',
+  },
+  { context: 'lesson', keys: ['?'], action: 'lessonHint', help: 'a hint for the task (h opens the help)' },
+  {
+    context: 'lesson',
+    keys: ['1', '2', '3', '4', '5', '6'],
+    action: 'lessonAnswer',
+    help: 'answer the question with that choice',
+  },
+  { context: 'lesson', keys: ['L'], action: 'lessonPane', help: 'hide or show the lesson pane' },
 ];
+
+/** Keys of the lesson's that take over a key every screen has: `?` gives a hint in a lesson. */
+export const LESSON_TAKES_OVER: readonly KeyName[] = ['?'];
 
 /** One keypress, named as in the table. `text` carries printable input for the `text` class. */
 export interface KeyEvent {
@@ -328,10 +352,11 @@ export interface KeyEvent {
  * alone. Every screen of the dashboard is a screen context here (see state.ts), so a new screen gets the
  * keys every screen has without a list to forget.
  */
-export function lookupOrder(context: Context): Context[] {
+export function lookupOrder(context: Context, lesson = false): Context[] {
   if (context === 'always') return ['always'];
   if (context === 'global') return ['always', 'global'];
-  return isScreen(context) ? ['always', context, 'global'] : ['always', context];
+  if (!isScreen(context)) return ['always', context];
+  return lesson ? ['always', 'lesson', context, 'global'] : ['always', context, 'global'];
 }
 
 function matches(binding: KeyName, ev: KeyEvent): boolean {
@@ -343,9 +368,12 @@ function matches(binding: KeyName, ev: KeyEvent): boolean {
   return false;
 }
 
-/** The binding a key event triggers in a context, or undefined. Exact names win over classes. */
-export function lookup(context: Context, ev: KeyEvent): Binding | undefined {
-  for (const ctx of lookupOrder(context)) {
+/**
+ * The binding a key event triggers in a context, or undefined. Exact names win over classes. During a
+ * lesson its keys come first on every screen (overlays keep their own).
+ */
+export function lookup(context: Context, ev: KeyEvent, lesson = false): Binding | undefined {
+  for (const ctx of lookupOrder(context, lesson)) {
     const inCtx = KEYS.filter((b) => b.context === ctx);
     const exact = inCtx.find((b) => b.keys.includes(ev.name));
     if (exact) return exact;
@@ -408,6 +436,7 @@ const CONTEXT_TITLE: Record<Context, string> = {
   host: 'Host pane (g)',
   events: 'Event log (l)',
   compare: 'Compare mode (c, with memvisor compare)',
+  lesson: 'In a lesson (memvisor lesson), on every screen',
   command: 'Command line (:)',
   form: 'Forms (add, edit, start workload)',
   menu: 'Menus (workloads)',

@@ -12,7 +12,7 @@
  */
 import type { HostLink } from '../session/link.ts';
 import { configPath, loadLayout } from './config.ts';
-import { Controller } from './controller.ts';
+import { Controller, type LessonPort } from './controller.ts';
 import { ScreenWriter } from './screen-writer.ts';
 import { colorWanted, loadTheme } from './theme.ts';
 import { pidusageSampler } from './usage.ts';
@@ -26,6 +26,10 @@ export interface DashboardOptions {
    * power-on work do not slow the loading of the dashboard itself.
    */
   onReady?: () => void;
+  /** A lesson under way: its pane and keys (memvisor lesson). */
+  lesson?: LessonPort;
+  /** Called with the controller once it exists (a lesson follows what the trainee has on screen). */
+  onController?: (controller: Controller) => void;
   /** Resolves with why when the host behind the link goes away (a shared host that quit): the dashboard ends. */
   ended?: Promise<string>;
   /** Called once with a function that writes a line into the dashboard's event log (what viewers do). */
@@ -57,7 +61,9 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
     cols: stdout.columns || 80,
     rows: stdout.rows || 24,
     sampler: pidusageSampler,
+    ...(options.lesson ? { lesson: options.lesson } : {}),
   });
+  options.onController?.(controller);
   if (warnings.length > 0)
     controller.ui = { ...controller.ui, message: { text: warnings.join('; '), kind: 'error' } };
 

@@ -64,6 +64,8 @@ export interface UiState {
   readonly eventsBack: number;
   /** Command lines run from the `:` line, oldest first (Up recalls them). */
   readonly commands: readonly string[];
+  /** In a lesson: whether its pane is shown; absent when no lesson runs. */
+  readonly lessonPane?: boolean;
 }
 
 /** Where keys are looked up for this state. */

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fillPage } from '../../src/engine/content.ts';
-import { GpnUse, type GuestOS, kernelPagesFor } from '../../src/engine/guestos.ts';
+import { GpnUse, type GuestFile, type GuestOS, kernelPagesFor } from '../../src/engine/guestos.ts';
 import type { Host } from '../../src/engine/host.ts';
 import type { Machine } from '../../src/engine/machine.ts';
-import { DataLossError } from '../../src/engine/process.ts';
+import { DataLossError, type Process } from '../../src/engine/process.ts';
 import { Rng } from '../../src/engine/rng.ts';
 import { takeSnapshot } from '../../src/engine/snapshot-build.ts';
 import { PAGE_SIZE, pagesToMB, round2 } from '../../src/engine/units.ts';
@@ -20,6 +20,18 @@ const page = (kind: 'random' | 'text' | 'heap', seed: number, index: number): Ui
   return p;
 };
 const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
+/** A process page read as the process reads it, and its bytes. */
+const readOf = (os: GuestOS, p: Process, v: number): Uint8Array => {
+  const into = new Uint8Array(PAGE_SIZE);
+  os.read(p, v, into);
+  return into;
+};
+/** A file page read through the page cache, and its bytes. */
+const fileOf = (os: GuestOS, f: GuestFile, i: number, sequential: boolean): Uint8Array => {
+  const into = new Uint8Array(PAGE_SIZE);
+  os.readFile(f, i, sequential, into);
+  return into;
+};
 const isZero = (a: Uint8Array): boolean => a.every((x) => x === 0);
 
 let host: Host;
@@ -48,12 +60,12 @@ describe('a process in a guest', () => {
     const data = new Uint8Array([1, 2, 3, 250]);
     os.write(p, 5, 100, data);
     os.write(p, 5, 4092, data);
-    const got = os.read(p, 5);
+    const got = readOf(os, p, 5);
     expect(Array.from(got.subarray(100, 104))).toEqual([1, 2, 3, 250]);
     expect(Array.from(got.subarray(4092))).toEqual([1, 2, 3, 250]);
     expect(isZero(got.subarray(0, 100))).toBe(true);
     expect(isZero(got.subarray(104, 4092))).toBe(true);
-    expect(isZero(os.read(p, 6))).toBe(true);
+    expect(isZero(readOf(os, p, 6))).toBe(true);
     expect(p.resident).toBe(2);
     expect(p.swapped).toBe(0);
     expect(os.useCount[GpnUse.Anon]).toBe(2);
@@ -77,7 +89,7 @@ describe('a process in a guest', () => {
     for (let v = 0; v < 400; v++) os.fill(a, v, 'random', 1);
     os.exit(a);
     const b = os.spawn('b', 400);
-    for (let v = 0; v < 400; v++) expect(isZero(os.read(b, v)), `page ${v}`).toBe(true);
+    for (let v = 0; v < 400; v++) expect(isZero(readOf(os, b, v)), `page ${v}`).toBe(true);
   });
 
   it('pages anonymous memory out to guest swap and back with its bytes intact', () => {
@@ -107,7 +119,7 @@ describe('a process in a guest', () => {
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < size; i++) {
         const v = rng.int(size);
-        expect(same(os.read(p, v), want[v]), `page ${v}`).toBe(true);
+        expect(same(readOf(os, p, v), want[v]), `page ${v}`).toBe(true);
       }
     }
     expect(os.stats.swapIns).toBeGreaterThan(1000);
@@ -139,7 +151,7 @@ describe('a process in a guest', () => {
     expect(os.isMapped(p, size - 1)).toBe(false);
     expect(isZero(peeked[size - 1])).toBe(true);
     expect(Array.from(peeked[3].subarray(7, 10))).toEqual([1, 2, 3]);
-    for (let v = 0; v < size; v++) expect(same(os.read(p, v), peeked[v]), `page ${v}`).toBe(true);
+    for (let v = 0; v < size; v++) expect(same(readOf(os, p, v), peeked[v]), `page ${v}`).toBe(true);
   });
 
   it('frees its pages and swap slots when it exits', () => {
@@ -165,9 +177,9 @@ describe('a process in a guest', () => {
     expect(p.resident + p.swapped).toBe(100);
     expect(os.swapSlots.used).toBe(p.swapped);
     expect(os.useCount[GpnUse.Anon]).toBe(p.resident);
-    for (let v = 0; v < 100; v++) expect(same(os.read(p, v), page('heap', 2, v))).toBe(true);
+    for (let v = 0; v < 100; v++) expect(same(readOf(os, p, v), page('heap', 2, v))).toBe(true);
     os.resize(p, 300);
-    for (let v = 100; v < 300; v++) expect(isZero(os.read(p, v))).toBe(true);
+    for (let v = 100; v < 300; v++) expect(isZero(readOf(os, p, v))).toBe(true);
   });
 });
 
@@ -176,14 +188,14 @@ describe('the page cache', () => {
 
   it('drops clean pages under pressure and reads them again from the file', () => {
     const f = os.openFile('src', 1500, 'text', 9);
-    for (let i = 0; i < 1500; i++) expect(same(os.readFile(f, i, true), page('text', 9, i))).toBe(true);
+    for (let i = 0; i < 1500; i++) expect(same(fileOf(os, f, i, true), page('text', 9, i))).toBe(true);
     expect(os.stats.cacheMisses).toBe(1500);
     expect(os.stats.cacheDrops).toBeGreaterThanOrEqual(1500 - 512);
     expect(os.stats.writebacks).toBe(0);
     expect(os.useCount[GpnUse.CacheClean]).toBeLessThanOrEqual(512);
     // The first pages were dropped: reading them again is a miss with the same bytes.
     expect(f.pages[0]).toBe(-1);
-    expect(same(os.readFile(f, 0, false), page('text', 9, 0))).toBe(true);
+    expect(same(fileOf(os, f, 0, false), page('text', 9, 0))).toBe(true);
     expect(os.stats.cacheMisses).toBe(1501);
     // A page still cached is a hit.
     const cached = f.pages.findIndex((g) => g >= 0);
@@ -227,7 +239,7 @@ describe('the page cache', () => {
     expect(os.stats.cacheDrops).toBeGreaterThanOrEqual(1200 - 512);
     expect(f.pages[0]).toBe(-1);
     expect(f.disk[0]).toBeGreaterThanOrEqual(0);
-    for (let i = 0; i < 1200; i++) expect(same(os.readFile(f, i, true), want[i]), `page ${i}`).toBe(true);
+    for (let i = 0; i < 1200; i++) expect(same(fileOf(os, f, i, true), want[i]), `page ${i}`).toBe(true);
   });
 
   it('the flusher turns dirty pages clean without dropping them', () => {
@@ -273,8 +285,8 @@ describe('the page cache', () => {
     const from = [...os.files.values()].find((f) => f.name === 'file-copy/from')!;
     const to = [...os.files.values()].find((f) => f.name === 'file-copy/to')!;
     for (let i = 0; i < size; i++) {
-      const a = os.readFile(from, i, true).slice();
-      const b = os.readFile(to, i, true).slice();
+      const a = fileOf(os, from, i, true);
+      const b = fileOf(os, to, i, true);
       expect(same(a, b), `page ${i}`).toBe(true);
       expect(same(a, page('text', from.seed, i))).toBe(true);
     }

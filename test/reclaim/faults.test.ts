@@ -131,7 +131,7 @@ describe.each(MODES)('host swap file: $name', (mode) => {
   let shared: Scenario;
   beforeAll(() => {
     shared = scenario(mode);
-  }, 120_000);
+  });
   afterAll(() => shared.host.close());
 
   it('stops only that guest, with an error event naming it; the others keep their state and data', () => {
@@ -312,5 +312,5 @@ describe('after a host fault', () => {
       checkConservation(host);
       checkNoDataLoss(host);
     });
-  }, 60_000);
+  });
 });

@@ -664,10 +664,10 @@ export class PathProbe {
     const os = m.os;
     const readFile = os.readFile.bind(os);
     const writeFile = os.writeFile.bind(os);
-    os.readFile = (file, fpage, sequential) => {
-      const bytes = readFile(file, fpage, sequential);
+    os.readFile = (file, fpage, sequential, into) => {
+      const bytes = into ?? new Uint8Array(PAGE_SIZE);
+      readFile(file, fpage, sequential, bytes);
       this.checkFile(m, file, fpage, bytes, 'read');
-      return bytes;
     };
     os.writeFile = (file, fpage, offset, data, sequential) => {
       writeFile(file, fpage, offset, data, sequential);

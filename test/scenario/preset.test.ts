@@ -252,7 +252,7 @@ describe('an invalid preset names file, line, column, field and what is wrong', 
       yaml(...host, '  colour: red'),
       'presets/x.yaml:3:3: host.colour: unknown key (one of memory, thresholds, idleTax, samplePeriod, ' +
         'samplePages, tick, swapDir, shareScanTime, ksmPagesToScan, ksmSleep, eviction, compressionCache, mom, ' +
-        'hypervBuffer, nodeLimit)',
+        'hypervBuffer, nodeLimit, without)',
     ],
     ['no host', yaml('seed: 3'), 'presets/x.yaml:1:1: host: missing (required)'],
     [

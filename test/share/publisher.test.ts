@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostSnapshot } from '../../src/engine/snapshot.ts';
-import { History } from '../../src/render/history.ts';
+import { EventFeed, History } from '../../src/render/history.ts';
 import { hostPane } from '../../src/render/host.ts';
 import { plain } from '../../src/render/text.ts';
 import type { Session } from '../../src/session/session.ts';
@@ -130,6 +130,26 @@ describe('a viewer on the Unix socket', () => {
     expect(hostPane(link.snapshot, viewerHistory, 120, 40).map(plain)).toEqual(
       hostPane(s.snapshot, hostHistory, 120, 40).map(plain),
     );
+  });
+
+  it("keeps the host's event log: every event once, as the host's own dashboard has it", async () => {
+    const { s, p } = await host();
+    const hostFeed = new EventFeed();
+    hostFeed.record(s.snapshot);
+    s.subscribe((x) => hostFeed.record(x));
+    const link = await attach(p.address, { viewer: 'attach' });
+    open.push(link);
+    const viewerFeed = new EventFeed();
+    viewerFeed.record(link.snapshot);
+    link.subscribe((x) => viewerFeed.record(x));
+    for (const mb of [40, 48, 56]) {
+      s.send(`limit vm1 ${mb}MB`);
+      s.tick();
+    }
+    await until(() => link.snapshot.tick === s.snapshot.tick, 'the newest tick');
+    const words = (f: EventFeed) => f.all().map((e) => `${e.t} ${e.message}`);
+    expect(words(viewerFeed)).toEqual(words(hostFeed));
+    expect(words(viewerFeed).filter((w) => w.includes('limit'))).toHaveLength(3);
   });
 
   it('hears that the host quit', async () => {

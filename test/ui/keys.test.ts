@@ -1,18 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { complete, usageShape } from '../../src/ui/complete.ts';
-import { type Context, decodeInput, helpSections, KEYS, lookup, lookupOrder } from '../../src/ui/keys.ts';
+import {
+  type Context,
+  decodeInput,
+  helpSections,
+  KEYS,
+  LESSON_TAKES_OVER,
+  lookup,
+  lookupOrder,
+} from '../../src/ui/keys.ts';
 import { noKey } from './fixtures.ts';
 
 describe('the key table', () => {
-  it('binds no key twice where a lookup could reach it twice', () => {
+  it('binds no key twice where a lookup could reach it twice (a lesson takes over only the keys it says)', () => {
     const contexts = [...new Set(KEYS.map((b) => b.context))] as Context[];
-    for (const ctx of contexts) {
-      const seen = new Map<string, string>();
-      for (const c of lookupOrder(ctx)) {
-        for (const b of KEYS.filter((x) => x.context === c)) {
-          for (const k of b.keys) {
-            expect(seen.get(k), `${ctx}: "${k}" bound to ${seen.get(k)} and ${b.action}`).toBeUndefined();
-            seen.set(k, b.action);
+    for (const lesson of [false, true]) {
+      for (const ctx of contexts) {
+        const seen = new Map<string, string>();
+        for (const c of lookupOrder(ctx, lesson)) {
+          for (const b of KEYS.filter((x) => x.context === c)) {
+            for (const k of b.keys) {
+              const takenOver = lesson && seen.get(k)?.startsWith('lesson') && LESSON_TAKES_OVER.includes(k);
+              if (!takenOver)
+                expect(seen.get(k), `${ctx}: "${k}" bound to ${seen.get(k)} and ${b.action}`).toBeUndefined();
+              if (!seen.has(k)) seen.set(k, b.action);
+            }
           }
         }
       }

@@ -158,7 +158,20 @@ describe('history', () => {
     const f = new EventFeed();
     f.record(snapshot({ events: [e1, e2] }));
     f.record(snapshot({ events: [e1, e2] }));
-    f.record(snapshot({ events: [e2, e3] }));
+    f.record(snapshot({ events: [e2, e3], eventCount: 3 }));
     expect(f.all().map((e) => e.message)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('collects each event once from snapshots that crossed a socket (copies, not the same objects)', () => {
+    const ev = (t: number, message: string) => ({ t, kind: 'reclaim' as const, message });
+    // The same words twice in one second are two events, as the host logged them.
+    const log = [ev(1, 'a'), ev(2, 'b'), ev(2, 'b'), ev(3, 'c'), ev(3, 'c'), ev(4, 'd')];
+    const copy = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+    const f = new EventFeed();
+    // Each snapshot carries the newest three events and how many the host has logged in all.
+    for (const n of [2, 2, 3, 5, 5, 6]) {
+      f.record(copy(snapshot({ events: log.slice(Math.max(0, n - 3), n), eventCount: n })));
+    }
+    expect(f.all().map((e) => `${e.t}${e.message}`)).toEqual(['1a', '2b', '2b', '3c', '3c', '4d']);
   });
 });

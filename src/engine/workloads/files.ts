@@ -100,7 +100,7 @@ export class FileCopyWorkload extends Workload {
   step(): number {
     const n = this.from.pages.length;
     const page = this.cursor % n;
-    this.buffer.set(this.os.readFile(this.from, page, true));
+    this.os.readFile(this.from, page, true, this.buffer);
     this.os.writeFile(this.to, page, 0, this.buffer, true);
     // Only now: a page the host made wait (it threw) is copied again, not skipped.
     this.cursor++;

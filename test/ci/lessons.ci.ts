@@ -1,0 +1,23 @@
+/**
+ * Every shipped lesson, in full: its model solution passes every step (`memvisor lesson NAME --check`),
+ * and a trainee who does nothing fails every task (`--idle`); a lesson that passes with no action taken
+ * teaches nothing. Minutes of simulated time each, so here, after the tests, rather than in them.
+ */
+import { describe, expect, it } from 'vitest';
+import { lessonFiles } from '../../src/lesson/catalog.ts';
+import { checkLesson } from '../../src/lesson/check.ts';
+import { loadLesson } from '../../src/scenario/lesson.ts';
+
+describe.each(lessonFiles().map((f) => [f.name, f.path]))('lesson %s', (_, path) => {
+  it('passes every step with its model solution', async () => {
+    const reports = await checkLesson(loadLesson(path));
+    expect(reports.filter((r) => !r.passed).map((r) => `step ${r.step.index + 1}: ${r.detail}`)).toEqual([]);
+  });
+
+  it('fails every task when the trainee does nothing', async () => {
+    const reports = await checkLesson(loadLesson(path), { idle: true });
+    const tasks = reports.filter((r) => r.step.kind === 'task');
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks.filter((r) => r.passed).map((r) => `step ${r.step.index + 1}: ${r.detail}`)).toEqual([]);
+  });
+});
