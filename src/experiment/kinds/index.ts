@@ -4,12 +4,14 @@ import { idleTax } from './idle-tax.ts';
 import { type AnyKind, erase } from './kind.ts';
 import { parallelsOffice } from './parallels-office.ts';
 import { sharing } from './sharing.ts';
+import { tmem } from './tmem.ts';
 
 const KINDS = {
   'balloon-vs-swap': erase(balloonVsSwap),
   'idle-tax': erase(idleTax),
   'parallels-office': erase(parallelsOffice),
   sharing: erase(sharing),
+  tmem: erase(tmem),
 } as const satisfies Record<string, AnyKind>;
 
 export type KindName = keyof typeof KINDS;

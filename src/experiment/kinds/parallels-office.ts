@@ -146,16 +146,23 @@ export const parallelsOffice: Kind<P> = {
               : verdict(r, { ...fig, format: (x) => pct(x) }),
         });
       }
+      // At equal overcommit: the source's "1.5 times more efficient" read as swapping's cycle over ballooning's.
+      const ratio = mean(ratios);
+      rows.push({
+        configuration: `${v.name}: cycle time, swap / balloon, mean over the overcommits`,
+        measured: fixed(ratio),
+        published: `${p.published.ratio.text} (${p.published.ratio.source})`,
+        verdict: verdict(ratio, p.published.ratio),
+      });
+      // Each at its own reach, as the source quotes them: with one threshold both sit just under it.
       const { balloon, swap } = reached;
-      if (balloon !== null && swap !== null) {
-        const ratio = time('swap', swap) / time('balloon', balloon);
-        rows.push({
-          configuration: `${v.name}: cycle time, swapping at ${pct(swap)} / ballooning at ${pct(balloon)}`,
-          measured: `${fixed(ratio)} (${ms(time('swap', swap))} / ${ms(time('balloon', balloon))})`,
-          published: `${p.published.ratio.text} (${p.published.ratio.source})`,
-          verdict: verdict(ratio, p.published.ratio),
-        });
-      }
+      if (balloon !== null && swap !== null)
+        notes.push(
+          `${v.name}: swapping at ${pct(swap)} against ballooning at ${pct(balloon)}, each at the overcommit it ` +
+            `reached: ${fixed(time('swap', swap) / time('balloon', balloon))} (${ms(time('swap', swap))} / ` +
+            `${ms(time('balloon', balloon))}); one threshold for both puts each just under it, so this ` +
+            'is near 1 by construction, where the source has 1.55',
+        );
       notes.push(
         `${v.name}: cycle time against overcommit, ballooning ` +
           p.overcommits.map((oc) => `${pct(oc)} ${ms(time('balloon', oc))}`).join(', ') +
