@@ -155,7 +155,7 @@ export const balloonVsSwap: Kind<P> = {
         );
       charts.push({
         title: `${name}: throughput against the limit, normalised to unlimited`,
-        x: 'limit, % of memsz (unlimited at the left)',
+        x: 'limit, % of memsz (100: unlimited)',
         y: 'throughput / unlimited',
         curves: MODES.map((mode) => ({
           name: mode,

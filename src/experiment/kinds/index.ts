@@ -2,11 +2,13 @@
 import { balloonVsSwap } from './balloon-vs-swap.ts';
 import { idleTax } from './idle-tax.ts';
 import { type AnyKind, erase } from './kind.ts';
+import { limits } from './limits.ts';
 import { sharing } from './sharing.ts';
 
 const KINDS = {
   'balloon-vs-swap': erase(balloonVsSwap),
   'idle-tax': erase(idleTax),
+  limits: erase(limits),
   sharing: erase(sharing),
 } as const satisfies Record<string, AnyKind>;
 
