@@ -1,12 +1,13 @@
 /**
  * `memvisor experiment [NAME...] [--quick] [--format table|csv|json] [-o FILE]`: with no name, the
  * list of experiments; with names (or `all`), each runs and its table is printed: measured beside
- * published, with a verdict. A progress bar goes to standard error on a terminal.
+ * published, with a verdict. An experiment's configurations run at once, each in a worker thread, as
+ * many as the machine has cores; a progress bar goes to standard error on a terminal.
  */
 import { accessSync, constants, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FORMATS, type Format, reportsCsv, reportsJson, reportTable } from '../experiment/render.ts';
-import { plan, type Report, runExperiment } from '../experiment/run.ts';
+import { inWorkers, plan, type Report, runExperiment } from '../experiment/run.ts';
 import { loadExperiment } from '../experiment/spec.ts';
 import { PRESET_DIR } from './presets.ts';
 import { progressBar } from './progress.ts';
@@ -41,7 +42,7 @@ export function experimentPath(arg: string): string {
   );
 }
 
-export function experimentCommand(names: string[], opts: ExperimentOptions): void {
+export async function experimentCommand(names: string[], opts: ExperimentOptions): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(opts.format))
     throw new UsageError(`experiment: --format: "${opts.format}" is not a format (${FORMATS.join(', ')})`);
   if (names.length === 0) {
@@ -67,7 +68,7 @@ export function experimentCommand(names: string[], opts: ExperimentOptions): voi
     const bar = progressBar(`experiment ${spec.name}`, total);
     let report: Report;
     try {
-      report = runExperiment(spec, (done) => bar.update(done));
+      report = await runExperiment(spec, (done) => bar.update(done), inWorkers());
     } finally {
       bar.stop();
     }

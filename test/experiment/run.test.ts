@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runJob } from '../../src/experiment/job.ts';
 import { reportsJson } from '../../src/experiment/render.ts';
-import { type Executor, plan, runExperiment, serial } from '../../src/experiment/run.ts';
+import { type Executor, inWorkers, plan, runExperiment, serial } from '../../src/experiment/run.ts';
 import { loadExperiment } from '../../src/experiment/spec.ts';
 
 const spec = loadExperiment('presets/experiments/balloon-vs-swap.yaml', true);
@@ -13,15 +13,18 @@ describe('the experiment runner', () => {
     expect(JSON.stringify(runJob(copy))).toBe(JSON.stringify(runJob(job)));
   });
 
-  it('gathers results by configuration: jobs finishing in another order give the same report, byte for byte', () => {
+  it('gathers results by configuration: backwards, or in worker threads at once, the report is the same byte for byte', async () => {
     const backwards: Executor = (jobs, onTick) => serial([...jobs].reverse(), onTick);
     const progress: number[] = [];
-    const a = reportsJson([runExperiment(spec, (done) => progress.push(done))]);
-    const b = reportsJson([runExperiment(spec, undefined, backwards)]);
-    expect(b).toBe(a);
-    // Progress counts simulated seconds over every configuration, up to the total.
+    const a = reportsJson([await runExperiment(spec, (done) => progress.push(done))]);
+    expect(reportsJson([await runExperiment(spec, undefined, backwards)])).toBe(a);
+    const parallel: number[] = [];
+    expect(reportsJson([await runExperiment(spec, (done) => parallel.push(done), inWorkers(2))])).toBe(a);
+    // Progress counts simulated seconds over every configuration, up to the total, never backwards.
     const total = plan(spec).reduce((x, j) => x + j.seconds, 0);
-    expect(progress[progress.length - 1]).toBe(total);
-    expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);
+    for (const p of [progress, parallel]) {
+      expect(p[p.length - 1]).toBe(total);
+      expect(p.every((x, i) => i === 0 || x >= p[i - 1])).toBe(true);
+    }
   });
 });
