@@ -43,14 +43,17 @@ export function reportTable(r: Report, width = 100): string {
     for (const l of wrap(`why: ${x.verdict.reason}`, width - 4)) out.push(`    ${l}`);
   }
   for (const c of r.outcome.charts) out.push('', ...chartText(c, Math.min(width, 100)));
-  if (r.outcome.notes.length > 0) {
-    out.push('');
-    for (const n of r.outcome.notes) {
-      const [first, ...rest] = wrap(n, width - 2);
-      out.push(`- ${first}`, ...rest.map((l) => `  ${l}`));
-    }
-  }
+  if (r.outcome.notes.length > 0) out.push('', ...bullets(r.outcome.notes, width));
+  if (r.shortfalls.length > 0) out.push('', 'Where the model falls short:', ...bullets(r.shortfalls, width));
   return `${out.join('\n')}\n`;
+}
+
+/** Sentences as a list, each wrapped under its dash. */
+function bullets(items: readonly string[], width: number): string[] {
+  return items.flatMap((n) => {
+    const [first, ...rest] = wrap(n, width - 2);
+    return [`- ${first}`, ...rest.map((l) => `  ${l}`)];
+  });
 }
 
 /**

@@ -43,6 +43,8 @@ export interface Report {
   /** Simulated seconds run, over every configuration. */
   readonly simulated: number;
   readonly outcome: Outcome;
+  /** Where the model falls short, as the experiment's file says. */
+  readonly shortfalls: readonly string[];
 }
 
 /** The configurations of an experiment and how much simulated time they take. */
@@ -81,5 +83,6 @@ export async function runExperiment(
     configurations: jobs.length,
     simulated: total,
     outcome: kindOf(spec.kind).analyse(spec, spec.params, ordered),
+    shortfalls: spec.shortfalls,
   };
 }

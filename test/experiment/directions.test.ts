@@ -26,36 +26,35 @@ async function quick<P>(
 const verdicts = (r: Report): string[] => r.outcome.rows.map((x) => x.verdict.word);
 
 describe('the experiments, short versions: the published direction', () => {
-  it('balloon-vs-swap: ballooning keeps at least the throughput swapping keeps at every limit above the working set plus OS', async () => {
+  it('balloon-vs-swap: ballooning keeps its throughput while the limit is above what the guest holds, and swapping falls first', async () => {
     const { report, results, params } = await quick<{
       warmup: number;
       settle: number;
       measure: number;
       steps: number[];
     }>('balloon-vs-swap');
-    const g = 'db';
-    const thru = (mode: string, from: number, to: number): number =>
-      mean(window(results.get(`${g} ${mode}`)!, `guest.${g}.THRU`, from, to));
-    const { warmup, settle, measure, steps } = params;
-    const base = {
-      balloon: thru('balloon', warmup, warmup + measure),
-      swap: thru('swap', warmup, warmup + measure),
-    };
-    const cnsm = mean(window(results.get(`${g} balloon`)!, `guest.${g}.CNSM`, warmup, warmup + measure));
+    const g = [...results.keys()][0].split(' ')[0];
     const memszMB = 64;
-    let above = 0;
-    steps.forEach((f, i) => {
+    const { warmup, settle, measure, steps } = params;
+    const thru = (mode: string, from: number): number =>
+      mean(window(results.get(`${g} ${mode}`)!, `guest.${g}.THRU`, from, from + measure));
+    const base = { balloon: thru('balloon', warmup), swap: thru('swap', warmup) };
+    const cnsm = mean(window(results.get(`${g} balloon`)!, `guest.${g}.CNSM`, warmup, warmup + measure));
+    const norm = steps.map((f, i) => {
       const from = warmup + measure + i * (settle + measure) + settle;
-      const b = thru('balloon', from, from + measure) / base.balloon;
-      const s = thru('swap', from, from + measure) / base.swap;
-      if (f * memszMB >= cnsm) {
-        above++;
-        expect(b, `limit ${f}: balloon ${b} against swap ${s}`).toBeGreaterThanOrEqual(s - 0.02);
-        expect(b, `limit ${f}: ballooning near its unlimited throughput`).toBeGreaterThan(0.9);
-      }
+      return { f, balloon: thru('balloon', from) / base.balloon, swap: thru('swap', from) / base.swap };
     });
-    expect(above, 'some limit step is above the working set plus OS').toBeGreaterThan(0);
-    expect(report.outcome.rows[0].verdict.word).toBe('reproduced');
+    const above = norm.filter((n) => n.f * memszMB >= cnsm);
+    expect(above.length, 'some limit step is above what the guest holds').toBeGreaterThan(0);
+    for (const n of above) {
+      expect(n.balloon, `limit ${n.f}: ballooning near its unlimited throughput`).toBeGreaterThan(0.9);
+      expect(n.balloon, `limit ${n.f}: ballooning at least swapping`).toBeGreaterThanOrEqual(n.swap - 0.02);
+    }
+    // Where either first loses 10 %, swapping has lost more.
+    const first = norm.find((n) => Math.min(n.balloon, n.swap) < 0.9);
+    expect(first, 'some limit step costs throughput').toBeDefined();
+    expect(first!.swap).toBeLessThan(first!.balloon);
+    expect(verdicts(report).slice(0, 2)).toEqual(['reproduced', 'reproduced']);
   });
 
   it('limits: every guest is at or under its limit once reclamation has had the time its pace needs, in every run', async () => {

@@ -2,9 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { runJob } from '../../src/experiment/job.ts';
 import { reportsJson } from '../../src/experiment/render.ts';
 import { type Executor, inWorkers, plan, runExperiment, serial } from '../../src/experiment/run.ts';
-import { loadExperiment } from '../../src/experiment/spec.ts';
+import { parseExperiment } from '../../src/experiment/spec.ts';
 
-const spec = loadExperiment('presets/experiments/balloon-vs-swap.yaml', true);
+/** A small experiment: two configurations (balloon, swap) of a few simulated seconds each. */
+const spec = parseExperiment(
+  `# A small experiment
+kind: balloon-vs-swap
+seed: 3
+figure: throughput
+source: 002, 5.3
+preset:
+  host: { memory: 128MB, compressionCache: 0% }
+  guests:
+    - name: db
+      memsz: 32MB
+      workloads: [{ type: database, size: 16MB }]
+params:
+  steps: [0.5]
+  warmup: 6
+  settle: 3
+  measure: 3
+  published:
+    plateau: { low: 0.9, high: 1.1, text: near 1, source: 002 5.3 }
+    earlier: { text: swap first, source: 002 5.3 }
+    deepest: { low: 0, high: 0.5, text: low, source: 002 5.3 }
+`,
+  'small.yaml',
+);
 
 describe('the experiment runner', () => {
   it('runs a job from its data alone: the same job twice gives the same result', () => {
