@@ -1,19 +1,22 @@
 /**
  * `memvisor experiment [NAME...] [--quick] [--format table|csv|json] [-o FILE]`: with no name, the
  * list of experiments; with names (or `all`), each runs and its table is printed: measured beside
- * published, with a verdict. A progress bar goes to standard error on a terminal.
+ * published, with a verdict. An experiment's configurations run at once, each in a worker thread, as
+ * many as the machine has cores; a progress bar goes to standard error on a terminal.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { accessSync, constants, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { FORMATS, type Format, reportsCsv, reportsJson, reportTable } from '../experiment/render.ts';
-import { plan, type Report, runExperiment } from '../experiment/run.ts';
+import { inWorkers, plan, type Report, runExperiment } from '../experiment/run.ts';
 import { loadExperiment } from '../experiment/spec.ts';
 import { PRESET_DIR } from './presets.ts';
 import { progressBar } from './progress.ts';
 import { UsageError } from './usage-error.ts';
 
 export const EXPERIMENT_DIR = join(PRESET_DIR, 'experiments');
+/** Tables in files and pipes (and the README) are this wide; on a terminal, as wide as it is, up to this. */
 const TABLE_WIDTH = 100;
+const MIN_WIDTH = 60;
 
 export interface ExperimentOptions {
   quick?: boolean;
@@ -39,7 +42,7 @@ export function experimentPath(arg: string): string {
   );
 }
 
-export function experimentCommand(names: string[], opts: ExperimentOptions): void {
+export async function experimentCommand(names: string[], opts: ExperimentOptions): Promise<void> {
   if (!(FORMATS as readonly string[]).includes(opts.format))
     throw new UsageError(`experiment: --format: "${opts.format}" is not a format (${FORMATS.join(', ')})`);
   if (names.length === 0) {
@@ -49,6 +52,11 @@ export function experimentCommand(names: string[], opts: ExperimentOptions): voi
     console.log('\nmemvisor experiment NAME (or all) runs it; --quick runs its short version.');
     return;
   }
+  if (opts.output) writable(opts.output);
+  const width =
+    !opts.output && process.stdout.isTTY
+      ? Math.max(MIN_WIDTH, Math.min(TABLE_WIDTH, process.stdout.columns ?? TABLE_WIDTH))
+      : TABLE_WIDTH;
   const files = names.includes('all') ? experimentNames().map(experimentPath) : names.map(experimentPath);
   // Every file is checked before anything runs: a broken one is reported at once.
   const specs = files.map((f) => loadExperiment(f, opts.quick ?? false));
@@ -60,14 +68,13 @@ export function experimentCommand(names: string[], opts: ExperimentOptions): voi
     const bar = progressBar(`experiment ${spec.name}`, total);
     let report: Report;
     try {
-      report = runExperiment(spec, (done) => bar.update(done));
+      report = await runExperiment(spec, (done) => bar.update(done), inWorkers());
     } finally {
       bar.stop();
     }
     reports.push(report);
     if (format === 'table') {
-      // One width everywhere: what a terminal shows is what a file and the README hold.
-      const table = reportTable(report, TABLE_WIDTH);
+      const table = reportTable(report, width);
       if (opts.output) text.push(table);
       else process.stdout.write(`${reports.length > 1 ? '\n' : ''}${table}`);
     }
@@ -76,4 +83,15 @@ export function experimentCommand(names: string[], opts: ExperimentOptions): voi
     format === 'csv' ? reportsCsv(reports) : format === 'json' ? reportsJson(reports) : text.join('\n');
   if (opts.output) writeFileSync(opts.output, out);
   else if (format !== 'table') process.stdout.write(out);
+}
+
+/** The output file can be written: checked before anything runs, so a long run is not lost at the end. */
+function writable(file: string): void {
+  const problem = (why: string): UsageError => new UsageError(`experiment: -o ${file}: ${why}`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw problem('is a directory');
+  try {
+    accessSync(existsSync(file) ? file : dirname(file) || '.', constants.W_OK);
+  } catch {
+    throw problem(existsSync(dirname(file) || '.') ? 'cannot be written' : 'no such directory');
+  }
 }

@@ -240,8 +240,8 @@ program
   .option('--quick', 'the short version of each (seconds: what the tests run)')
   .option('--format <format>', 'table, csv or json', 'table')
   .option('-o, --output <file>', 'write to a file instead of standard output')
-  .action((names: string[], opts: { quick?: boolean; format: string; output?: string }) => {
-    experimentCommand(names, opts);
+  .action(async (names: string[], opts: { quick?: boolean; format: string; output?: string }) => {
+    await experimentCommand(names, opts);
   });
 
 program

@@ -43,18 +43,69 @@ export function reportTable(r: Report, width = 100): string {
     for (const l of wrap(`why: ${x.verdict.reason}`, width - 4)) out.push(`    ${l}`);
   }
   for (const c of r.outcome.charts) out.push('', ...chartText(c, Math.min(width, 100)));
-  if (r.outcome.notes.length > 0) {
-    out.push('');
-    for (const n of r.outcome.notes) {
-      const [first, ...rest] = wrap(n, width - 2);
-      out.push(`- ${first}`, ...rest.map((l) => `  ${l}`));
-    }
-  }
+  if (r.outcome.notes.length > 0) out.push('', ...bullets(r.outcome.notes, width));
+  if (r.shortfalls.length > 0) out.push('', 'Where the model falls short:', ...bullets(r.shortfalls, width));
   return `${out.join('\n')}\n`;
 }
 
-/** A chart: each curve in braille beside the others, over the same x range, with its y range. */
+/** Sentences as a list, each wrapped under its dash. */
+function bullets(items: readonly string[], width: number): string[] {
+  return items.flatMap((n) => {
+    const [first, ...rest] = wrap(n, width - 2);
+    return [`- ${first}`, ...rest.map((l) => `  ${l}`)];
+  });
+}
+
+/**
+ * A chart. A few points that every curve shares (a sweep: limit steps, guest counts, tax rates) are
+ * drawn as block bars, a row per x with a bar per curve, so the values at one x can be read side by
+ * side; a longer curve (over time) in braille, each curve beside the others over the same x range.
+ */
 export function chartText(c: Chart, width: number): string[] {
+  const xs = c.curves[0]?.points.map((p) => p[0]) ?? [];
+  const shared = c.curves.every(
+    (k) => k.points.length === xs.length && k.points.every((p, i) => p[0] === xs[i]),
+  );
+  return shared && xs.length <= MAX_BARS ? barChart(c, width) : brailleChart(c, width);
+}
+
+const MAX_BARS = 12;
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A bar `cells` wide at most for `f` in [0, 1], in eighths of a cell. */
+function bar(f: number, cells: number): string {
+  const eighths = Math.round(Math.min(1, Math.max(0, f)) * cells * 8);
+  return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+}
+
+function barChart(c: Chart, width: number): string[] {
+  const xs = c.curves[0].points.map((p) => p[0]);
+  const ys = c.curves.flatMap((k) => k.points.map((p) => p[1])).filter(Number.isFinite);
+  const yHi = Math.max(0, ...ys);
+  const value = (y: number): string =>
+    !Number.isFinite(y) ? 'n/a' : yHi >= 10 ? y.toFixed(0) : y.toFixed(2);
+  const labelW = Math.max(...xs.map((x) => formatX(x).length));
+  const valueW = Math.max(4, ...ys.map((y) => value(y).length));
+  const n = c.curves.length;
+  // Each curve: its bar, a space and its value; two spaces between curves.
+  const cw = Math.max(8, Math.floor((width - labelW - 2 * n) / n));
+  const barW = cw - valueW - 1;
+  const lines = [
+    c.title,
+    `${' '.repeat(labelW)}  ${c.curves.map((k) => padRight(k.name.slice(0, cw), cw)).join('  ')}`.trimEnd(),
+  ];
+  xs.forEach((x, i) => {
+    const cells = c.curves.map((k) => {
+      const y = k.points[i][1];
+      return `${padRight(bar(yHi > 0 ? y / yHi : 0, barW), barW)} ${padLeft(value(y), valueW)}`;
+    });
+    lines.push(`${padLeft(formatX(x), labelW)}  ${cells.join('  ')}`.trimEnd());
+  });
+  lines.push(...wrap(`rows: ${c.x}; bars: ${c.y}, 0 to ${value(yHi)}`, width));
+  return lines;
+}
+
+function brailleChart(c: Chart, width: number): string[] {
   const n = c.curves.length;
   const cw = Math.max(12, Math.floor((width - 2 * (n - 1)) / n));
   const xs = c.curves.flatMap((k) => k.points.map((p) => p[0]));
@@ -69,12 +120,18 @@ export function chartText(c: Chart, width: number): string[] {
     return [padRight(`${k.name}`.slice(0, cw), cw), ...body];
   });
   const lines = [c.title];
-  for (let i = 0; i < height + 1; i++) lines.push(blocks.map((b) => b[i]).join('  '));
+  for (let i = 0; i < height + 1; i++)
+    lines.push(
+      blocks
+        .map((b) => b[i])
+        .join('  ')
+        .trimEnd(),
+    );
   const down = c.curves.some((k) => k.points.length > 1 && k.points[0][0] > k.points[k.points.length - 1][0]);
   const [left, right] = down ? [formatX(xHi), formatX(xLo)] : [formatX(xLo), formatX(xHi)];
   const axis = `${left}${padLeft(right, cw - left.length)}`;
   lines.push(Array.from({ length: n }, () => axis).join('  '));
-  lines.push(`x: ${c.x}; y: ${c.y}, 0 to ${yHi.toFixed(2)}`);
+  lines.push(...wrap(`x: ${c.x}; y: ${c.y}, 0 to ${yHi.toFixed(2)}`, width));
   return lines;
 }
 

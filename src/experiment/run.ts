@@ -1,8 +1,9 @@
 /**
- * Runs an experiment: its kind turns the file into jobs, the jobs run (one after another here; any
- * order or in parallel gives the same results, since each is self-contained), the results are put
+ * Runs an experiment: its kind turns the file into jobs, the jobs run (one after another, or at once in
+ * worker threads: each is self-contained, so any order gives the same results), the results are put
  * back by configuration, and the kind reads them against the published figures.
  */
+import { runInWorkers } from '../session/worker-pool.ts';
 import { type Job, type JobResult, runJob } from './job.ts';
 import { kindOf } from './kinds/index.ts';
 import type { Outcome } from './outcome.ts';
@@ -11,10 +12,25 @@ import type { ExperimentSpec } from './spec.ts';
 /** Progress in simulated seconds, over all of an experiment's configurations. */
 export type OnProgress = (done: number, total: number) => void;
 
-/** Runs jobs and returns their results in any order; serial by default. */
-export type Executor = (jobs: readonly Job[], onTick: (job: Job, t: number) => void) => JobResult[];
+/** Runs jobs and returns their results in any order. */
+export type Executor = (
+  jobs: readonly Job[],
+  onTick: (job: Job, t: number) => void,
+) => JobResult[] | Promise<JobResult[]>;
 
+/** One job after another, in this thread. */
 export const serial: Executor = (jobs, onTick) => jobs.map((job) => runJob(job, (t) => onTick(job, t)));
+
+/** The jobs at once, each in a worker thread, at most `limit` (default: the machine's cores) at a time. */
+export const inWorkers =
+  (limit?: number): Executor =>
+  (jobs, onTick) =>
+    runInWorkers<Job, JobResult>(
+      new URL('./job-worker.ts', import.meta.url),
+      jobs,
+      (i, t) => onTick(jobs[i], t),
+      limit,
+    );
 
 export interface Report {
   readonly name: string;
@@ -27,6 +43,8 @@ export interface Report {
   /** Simulated seconds run, over every configuration. */
   readonly simulated: number;
   readonly outcome: Outcome;
+  /** Where the model falls short, as the experiment's file says. */
+  readonly shortfalls: readonly string[];
 }
 
 /** The configurations of an experiment and how much simulated time they take. */
@@ -34,11 +52,11 @@ export function plan(spec: ExperimentSpec): Job[] {
   return kindOf(spec.kind).jobs(spec, spec.params);
 }
 
-export function runExperiment(
+export async function runExperiment(
   spec: ExperimentSpec,
   onProgress?: OnProgress,
   execute: Executor = serial,
-): Report {
+): Promise<Report> {
   const jobs = plan(spec);
   const ids = new Set(jobs.map((j) => j.id));
   if (ids.size !== jobs.length) throw new Error(`${spec.name}: two configurations share a name`);
@@ -46,7 +64,7 @@ export function runExperiment(
   const at = new Map<string, number>(jobs.map((j) => [j.id, 0]));
   let done = 0;
   const results = new Map<string, JobResult>();
-  for (const r of execute(jobs, (job, t) => {
+  for (const r of await execute(jobs, (job, t) => {
     done += t - (at.get(job.id) ?? 0);
     at.set(job.id, t);
     onProgress?.(done, total);
@@ -65,5 +83,6 @@ export function runExperiment(
     configurations: jobs.length,
     simulated: total,
     outcome: kindOf(spec.kind).analyse(spec, spec.params, ordered),
+    shortfalls: spec.shortfalls,
   };
 }

@@ -30,6 +30,8 @@ export interface ExperimentSpec {
   readonly preset: Record<string, unknown>;
   /** The kind's parameters (checked by the kind). */
   readonly params: unknown;
+  /** Where the model falls short of what the experiment measures, in words: printed with every report. */
+  readonly shortfalls: readonly string[];
 }
 
 const map = (what: string) => z.record(z.string(), z.unknown(), { error: expected(what) });
@@ -41,6 +43,7 @@ const FileSchema = strictMap({
   source: text('where the published figures come from'),
   preset: map('a preset (a map with host and guests)'),
   params: map('a map of parameters'),
+  shortfalls: z.array(text('a sentence'), { error: expected('a list of sentences') }).optional(),
   quick: strictMap({
     preset: map('a preset').optional(),
     params: map('a map of parameters').optional(),
@@ -122,6 +125,7 @@ export function parseExperiment(source: string, file: string, quick = false): Ex
     source: root.source,
     preset: small?.preset ?? root.preset,
     params: kindOf(root.kind).params.parse({ ...root.params, ...small?.params }),
+    shortfalls: root.shortfalls ?? [],
   };
 }
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobResult } from '../../src/experiment/job.ts';
 import { mean, window } from '../../src/experiment/outcome.ts';
-import { type Executor, runExperiment, serial } from '../../src/experiment/run.ts';
+import { type Executor, type Report, runExperiment, serial } from '../../src/experiment/run.ts';
 import { loadExperiment } from '../../src/experiment/spec.ts';
 
 const spec = loadExperiment('presets/experiments/parallels-office.yaml', true);
@@ -10,13 +10,13 @@ const p = spec.params as { overcommits: number[]; duration: number; measure: num
 describe('parallels-office (quick)', () => {
   const results = new Map<string, JobResult>();
   const keep: Executor = (jobs, onTick) => {
-    const out = serial(jobs, onTick);
+    const out = serial(jobs, onTick) as JobResult[];
     for (const r of out) results.set(r.id, r);
     return out;
   };
-  let report: ReturnType<typeof runExperiment>;
-  beforeAll(() => {
-    report = runExperiment(spec, undefined, keep);
+  let report: Report;
+  beforeAll(async () => {
+    report = await runExperiment(spec, undefined, keep);
   });
   // Guest operations per second, over the guests and the measured end of the run.
   const thru = (id: string): number => {

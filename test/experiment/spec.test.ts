@@ -62,7 +62,7 @@ describe('an experiment file', () => {
       .replace('steps: [0.5]', 'steps: [2]')
       .replace('kind: balloon-vs-swap', 'kind: balloon-vs-swap\ncolour: red');
     expect(problems(bad)).toEqual([
-      'x.yaml:3:1: colour: unknown key (one of kind, seed, figure, source, preset, params, quick)',
+      'x.yaml:3:1: colour: unknown key (one of kind, seed, figure, source, preset, params, shortfalls, quick)',
       'x.yaml:4:7: seed: expected a whole number, got "three"',
       'x.yaml:9:13: preset.host.memory: "256" has no unit: write 256MB or 256GB',
       'x.yaml:18:11: params.warmup: expected a number of seconds, such as 30, got "soon"',

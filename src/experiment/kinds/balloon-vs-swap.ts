@@ -67,7 +67,7 @@ export const balloonVsSwap: Kind<P> = {
           }),
           seed: spec.seed,
           seconds: time.end,
-          probes: [`guest.${name}.THRU`, `guest.${name}.CNSM`],
+          probes: [`guest.${name}.THRU`, `guest.${name}.CNSM`, `guest.${name}.TCHD`],
         };
       }),
     );
@@ -97,6 +97,13 @@ export const balloonVsSwap: Kind<P> = {
       const wsos =
         mean(window(results.get(id(name, 'balloon'))!, `guest.${name}.CNSM`, time.from(0), time.to(0))) /
         (memsz / 256);
+      // ESX's own estimate of the same (what it saw touched in its sample period), for comparison.
+      const touched =
+        mean(window(results.get(id(name, 'balloon'))!, `guest.${name}.TCHD`, time.from(0), time.to(0))) /
+        (memsz / 256);
+      notes.push(
+        `${name}: working set plus OS ${pct(wsos)} of memsz (consumed unlimited, at steady state); ESX's estimate of what it touches (TCHD) ${pct(touched)}`,
+      );
       const norm = (mode: 'balloon' | 'swap', k: number): number => thru(mode, k) / base[mode];
       const ks = p.steps.map((_, i) => i + 1);
       const above = ks.filter((k) => p.steps[k - 1] >= wsos);
@@ -155,7 +162,7 @@ export const balloonVsSwap: Kind<P> = {
         );
       charts.push({
         title: `${name}: throughput against the limit, normalised to unlimited`,
-        x: 'limit, % of memsz (unlimited at the left)',
+        x: 'limit, % of memsz (100: unlimited)',
         y: 'throughput / unlimited',
         curves: MODES.map((mode) => ({
           name: mode,

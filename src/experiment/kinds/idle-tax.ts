@@ -39,7 +39,7 @@ export const idleTax: Kind<P> = {
       }),
       seed: spec.seed,
       seconds: p.duration,
-      probes: [`guest.${p.busy}.CNSM`, `guest.${p.idle}.CNSM`],
+      probes: [p.busy, p.idle].flatMap((g) => [`guest.${g}.CNSM`, `guest.${g}.SZTGT`]),
     }));
   },
 

@@ -2,6 +2,7 @@
 import { balloonVsSwap } from './balloon-vs-swap.ts';
 import { idleTax } from './idle-tax.ts';
 import { type AnyKind, erase } from './kind.ts';
+import { limits } from './limits.ts';
 import { parallelsOffice } from './parallels-office.ts';
 import { sharing } from './sharing.ts';
 import { tmem } from './tmem.ts';
@@ -9,6 +10,7 @@ import { tmem } from './tmem.ts';
 const KINDS = {
   'balloon-vs-swap': erase(balloonVsSwap),
   'idle-tax': erase(idleTax),
+  limits: erase(limits),
   'parallels-office': erase(parallelsOffice),
   sharing: erase(sharing),
   tmem: erase(tmem),
