@@ -17,7 +17,7 @@ import type { Job, JobResult } from '../job.ts';
 import { ClaimSchema, FigureSchema, fixed, type Outcome, pct, type Row } from '../outcome.ts';
 import { listOf, seconds } from '../params.ts';
 import type { ExperimentSpec } from '../spec.ts';
-import { holds, verdict } from '../verdict.ts';
+import { verdict } from '../verdict.ts';
 import { guestsOf, presetText } from './build.ts';
 import type { Kind } from './kind.ts';
 
@@ -131,13 +131,21 @@ export const tmem: Kind<P> = {
         configuration: `files ${size} MB: ${p.swapGuest}'s swap I/O, frontswap against none`,
         measured: `${soff > 0 ? pct(son / soff - 1) : 'n/a'} (${rate(son)} against ${rate(soff)})`,
         published: `${p.published.frontswap.text} (${p.published.frontswap.source})`,
-        verdict: holds(
-          son < soff,
-          `frontswap took ${puts} pages, ${refused} refused: less I/O reached the swap device`,
-          soff === 0
-            ? 'the guest did not swap: nothing to cut'
-            : `frontswap took ${puts} pages and refused ${refused} (no fallow memory left): no less I/O`,
-        ),
+        verdict:
+          son >= soff
+            ? {
+                word: 'not reproduced',
+                reason:
+                  soff === 0
+                    ? 'the guest did not swap: nothing to cut'
+                    : `frontswap took ${puts} pages and refused ${refused}: no less I/O`,
+              }
+            : refused > puts
+              ? {
+                  word: 'direction only',
+                  reason: `less I/O, but frontswap refused ${refused} pages and took ${puts}: cleancache holds the fallow memory`,
+                }
+              : { word: 'reproduced', reason: `frontswap took ${puts} pages, refused ${refused}: less I/O` },
       });
       const cpu = (100 * copies(size) * COST.tmemGet) / span;
       rows.push({
