@@ -117,19 +117,19 @@ export const tmem: Kind<P> = {
     const rows: Row[] = [];
     for (const size of p.fileSizes) {
       const [on, off] = [reads(size, 'tmem'), reads(size, 'no tmem')];
-      const change = off > 0 ? on / off - 1 : Number.NaN;
+      const cut = off > 0 ? 1 - on / off : Number.NaN;
       rows.push({
-        configuration: `files ${size} MB: page-ins from storage, tmem against none`,
-        measured: `${pct(change)} (${rate(on)} against ${rate(off)}, ${rate(off - on)} saved)`,
+        configuration: `files ${size} MB: page-ins from storage cut by tmem`,
+        measured: `${pct(cut)} (${rate(on)} against ${rate(off)}, ${rate(off - on)} saved)`,
         published: `${p.published.cleancache.text} (${p.published.cleancache.source})`,
-        verdict: verdict(change, { ...p.published.cleancache, format: (x) => pct(x) }),
+        verdict: verdict(cut, { ...p.published.cleancache, format: (x) => pct(x) }),
       });
       const [son, soff] = [swapIo(size, 'tmem'), swapIo(size, 'no tmem')];
       const refused = sum(size, 'tmem', [p.swapGuest], 'tmem.failedPersPuts');
       const puts = sum(size, 'tmem', [p.swapGuest], 'Succ pers puts');
       rows.push({
         configuration: `files ${size} MB: ${p.swapGuest}'s swap I/O, frontswap against none`,
-        measured: `${soff > 0 ? pct(son / soff - 1) : 'n/a'} (${rate(son)} against ${rate(soff)})`,
+        measured: `cut ${soff > 0 ? pct(1 - son / soff) : 'n/a'} (${rate(son)} against ${rate(soff)})`,
         published: `${p.published.frontswap.text} (${p.published.frontswap.source})`,
         verdict:
           son >= soff
