@@ -7,7 +7,7 @@
 import { accessSync, constants, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FORMATS, type Format, reportsCsv, reportsJson, reportTable } from '../experiment/render.ts';
-import { inWorkers, plan, type Report, runExperiment } from '../experiment/run.ts';
+import { plan, type Report, runExperimentInWorkers } from '../experiment/run.ts';
 import { loadExperiment } from '../experiment/spec.ts';
 import { PRESET_DIR } from './presets.ts';
 import { progressBar } from './progress.ts';
@@ -68,7 +68,7 @@ export async function experimentCommand(names: string[], opts: ExperimentOptions
     const bar = progressBar(`experiment ${spec.name}`, total);
     let report: Report;
     try {
-      report = await runExperiment(spec, (done) => bar.update(done), inWorkers());
+      report = await runExperimentInWorkers(spec, (done) => bar.update(done));
     } finally {
       bar.stop();
     }
