@@ -7,8 +7,9 @@
 import { accessSync, constants, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { FORMATS, type Format, reportsCsv, reportsJson, reportTable } from '../experiment/render.ts';
-import { inWorkers, plan, type Report, runExperiment } from '../experiment/run.ts';
+import { plan, type Report, runExperimentInWorkers } from '../experiment/run.ts';
 import { loadExperiment } from '../experiment/spec.ts';
+import { wrap } from '../render/text.ts';
 import { PRESET_DIR } from './presets.ts';
 import { progressBar } from './progress.ts';
 import { UsageError } from './usage-error.ts';
@@ -48,7 +49,15 @@ export async function experimentCommand(names: string[], opts: ExperimentOptions
   if (names.length === 0) {
     const rows = experimentNames().map((n) => [n, loadExperiment(experimentPath(n)).title]);
     const w = Math.max(...rows.map((r) => r[0].length));
-    for (const [n, title] of rows) console.log(`${n.padEnd(w)}  ${title}`);
+    // Titles wrapped beside the names, to the terminal's width (or the table's in a pipe).
+    const width = process.stdout.isTTY
+      ? Math.max(MIN_WIDTH, process.stdout.columns ?? TABLE_WIDTH)
+      : TABLE_WIDTH;
+    for (const [n, title] of rows) {
+      const [first, ...rest] = wrap(title, width - w - 2);
+      console.log(`${n.padEnd(w)}  ${first}`);
+      for (const l of rest) console.log(`${' '.repeat(w)}  ${l}`);
+    }
     console.log('\nmemvisor experiment NAME (or all) runs it; --quick runs its short version.');
     return;
   }
@@ -66,10 +75,20 @@ export async function experimentCommand(names: string[], opts: ExperimentOptions
   for (const spec of specs) {
     const total = plan(spec).reduce((a, j) => a + j.seconds, 0);
     const bar = progressBar(`experiment ${spec.name}`, total);
+    // Ctrl-C: the bar is taken down and the run ends at once (its worker threads with it), status 130.
+    const interrupted = (): void => {
+      bar.stop();
+      process.stderr.write(
+        `experiment ${spec.name}: interrupted${opts.output ? `; ${opts.output} not written` : ''}\n`,
+      );
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted);
     let report: Report;
     try {
-      report = await runExperiment(spec, (done) => bar.update(done), inWorkers());
+      report = await runExperimentInWorkers(spec, (done) => bar.update(done));
     } finally {
+      process.off('SIGINT', interrupted);
       bar.stop();
     }
     reports.push(report);

@@ -21,7 +21,7 @@ const COLUMNS = [
 /** The report as a table `width` characters wide, with its charts and notes. */
 export function reportTable(r: Report, width = 100): string {
   const out: string[] = [];
-  out.push(`${r.name}: ${r.title}`);
+  out.push(...wrap(`${r.name}: ${r.title}`, width));
   for (const l of wrap(`measures: ${r.figure}`, width)) out.push(l);
   for (const l of wrap(`published: ${r.source}`, width)) out.push(l);
   out.push('');

@@ -15,8 +15,8 @@ async function quick<P>(
 ): Promise<{ report: Report; results: Map<string, JobResult>; params: P }> {
   const spec = loadExperiment(`presets/experiments/${name}.yaml`, true);
   const results = new Map<string, JobResult>();
-  const report = await runExperiment(spec, undefined, (jobs, onTick) => {
-    const rs = serial(jobs, onTick) as JobResult[];
+  const report = runExperiment(spec, undefined, (jobs, onTick) => {
+    const rs = serial(jobs, onTick);
     for (const r of rs) results.set(r.id, r);
     return rs;
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { runJob } from '../../src/experiment/job.ts';
 import { reportsJson } from '../../src/experiment/render.ts';
-import { type Executor, inWorkers, plan, runExperiment, serial } from '../../src/experiment/run.ts';
+import {
+  type Executor,
+  plan,
+  runExperiment,
+  runExperimentInWorkers,
+  serial,
+} from '../../src/experiment/run.ts';
 import { parseExperiment } from '../../src/experiment/spec.ts';
 
 /** A small experiment: two configurations (balloon, swap) of a few simulated seconds each. */
@@ -40,10 +46,10 @@ describe('the experiment runner', () => {
   it('gathers results by configuration: backwards, or in worker threads at once, the report is the same byte for byte', async () => {
     const backwards: Executor = (jobs, onTick) => serial([...jobs].reverse(), onTick);
     const progress: number[] = [];
-    const a = reportsJson([await runExperiment(spec, (done) => progress.push(done))]);
-    expect(reportsJson([await runExperiment(spec, undefined, backwards)])).toBe(a);
+    const a = reportsJson([runExperiment(spec, (done) => progress.push(done))]);
+    expect(reportsJson([runExperiment(spec, undefined, backwards)])).toBe(a);
     const parallel: number[] = [];
-    expect(reportsJson([await runExperiment(spec, (done) => parallel.push(done), inWorkers(2))])).toBe(a);
+    expect(reportsJson([await runExperimentInWorkers(spec, (done) => parallel.push(done), 2)])).toBe(a);
     // Progress counts simulated seconds over every configuration, up to the total, never backwards.
     const total = plan(spec).reduce((x, j) => x + j.seconds, 0);
     for (const p of [progress, parallel]) {

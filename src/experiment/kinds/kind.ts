@@ -6,7 +6,9 @@ import type { ExperimentSpec } from '../spec.ts';
 /**
  * A kind of experiment: the parameters its files give, the configurations it runs (as jobs), and how
  * it reads their results against the published figures. `analyse` gets the results by configuration,
- * never in the order they finished.
+ * never in the order they finished. (Unchanged by the parallel runs: `runExperiment` still runs a kind's
+ * jobs in this thread, synchronously; `runExperimentInWorkers` runs them in worker threads, and the
+ * command uses it. A file may also give `shortfalls`, printed with every report.)
  */
 export interface Kind<P> {
   readonly params: z.ZodType<P>;
