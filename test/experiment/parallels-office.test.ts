@@ -10,13 +10,13 @@ const p = spec.params as { overcommits: number[]; duration: number; measure: num
 describe('parallels-office (quick)', () => {
   const results = new Map<string, JobResult>();
   const keep: Executor = (jobs, onTick) => {
-    const out = serial(jobs, onTick) as JobResult[];
+    const out = serial(jobs, onTick);
     for (const r of out) results.set(r.id, r);
     return out;
   };
   let report: Report;
-  beforeAll(async () => {
-    report = await runExperiment(spec, undefined, keep);
+  beforeAll(() => {
+    report = runExperiment(spec, undefined, keep);
   });
   // Guest operations per second, over the guests and the measured end of the run.
   const thru = (id: string): number => {
