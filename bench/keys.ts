@@ -10,7 +10,7 @@
  *   node --import tsx bench/keys.ts          (BENCH_KEYS=40 presses a round)
  */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
@@ -160,6 +160,7 @@ const fmt = (ms: number[], base: number[]): string => {
   );
 };
 
+const load0 = loadavg()[0];
 const echo = await echoRound();
 const slow = await dashboardRound(false);
 const fast = await dashboardRound(true);
@@ -174,3 +175,4 @@ console.log(
 console.log(
   `| default preset booting, speed max (simulated time at the end ${fast.simulated}) | ${fmt(fast.ms, echo)} |`,
 );
+console.log(`\nLoad average (1 min) at the start ${load0.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}`);
