@@ -117,11 +117,12 @@ function percentile(xs: number[], p: number): number {
 }
 
 const ECHO =
-  "process.stdin.setRawMode(true);process.stdin.on('data',(d)=>{if(d.includes(3))process.exit(0);process.stdout.write(d)})";
+  "process.stdin.setRawMode(true);process.stdin.on('data',(d)=>{if(d.includes(3))process.exit(0);process.stdout.write(d)});process.stdout.write('ready')";
 
 async function echoRound(): Promise<number[]> {
   const t = new Terminal(['-e', ECHO]);
-  await sleep(500);
+  // In raw mode before the first key: the terminal's own echo would answer a key sooner.
+  if (!(await t.waitFor('ready'))) throw new Error('the echo process did not start');
   const ms = await presses(t, [
     ['a', 'a'],
     ['b', 'b'],
