@@ -357,7 +357,7 @@ program
 
 program
   .command('validate')
-  .description('check preset, script and lesson files; every problem with file, line, column and field')
+  .description('check presets, scripts, lessons and experiments; every problem with file, line, column, field')
   .argument('<files...>')
   .action((files: string[]) => {
     process.exitCode = validateFiles(files) ? 0 : 1;

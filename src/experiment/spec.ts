@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { leadingComment, presetFromData, toProblem } from '../scenario/preset.ts';
 import { check, expected, strictMap, text } from '../scenario/preset-schema.ts';
 import { type Finding, PresetError, type Problem } from '../scenario/problems.ts';
-import { readMapping } from '../scenario/yaml-source.ts';
+import { isMapping, readMapping } from '../scenario/yaml-source.ts';
 import { KIND_NAMES, type KindName, kindOf } from './kinds/index.ts';
 
 export interface ExperimentSpec {
@@ -51,6 +51,11 @@ const FileSchema = strictMap({
 });
 
 const EXPERIMENT = { name: 'experiment', needs: 'kind, seed, figure, source, preset and params' };
+
+/** Whether data read from a file is an experiment: its top level has `kind` (no preset, script or lesson has). */
+export function isExperimentData(data: unknown): boolean {
+  return isMapping(data) && 'kind' in data;
+}
 
 /** Reads and checks an experiment file; `quick` takes its small version. Throws PresetError with every problem. */
 export function loadExperiment(file: string, quick = false): ExperimentSpec {

@@ -280,6 +280,33 @@ describe('memvisor validate', () => {
   });
 });
 
+describe('memvisor validate with experiments', () => {
+  it('checks an experiment file as one: ok, or each problem at its line and field', () => {
+    const good = join(ROOT, 'presets/experiments/balloon-vs-swap.yaml');
+    const text = readFileSync(good, 'utf8')
+      .replace('seed: 7', 'seed: seven')
+      .replace(
+        '      memsz: 192MB\n      workloads:\n        - type: database',
+        '      memsz: 192XB\n      workloads:\n        - type: database',
+      );
+    const lines = text.split('\n');
+    const bad = join(mkdtempSync(join(tmpdir(), 'memvisor-experiment-')), 'broken.yaml');
+    writeFileSync(bad, text);
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
+    vi.spyOn(console, 'error').mockImplementation((m: string) => void err.push(...m.split('\n')));
+    expect(validateFiles([good])).toBe(true);
+    expect(validateFiles([bad])).toBe(false);
+    expect(out).toEqual([`${good}: ok`]);
+    const seedLine = lines.indexOf('seed: seven') + 1;
+    const memszLine = lines.indexOf('      memsz: 192XB') + 1;
+    expect(err).toHaveLength(2);
+    expect(err[0]).toMatch(new RegExp(`^${bad}:${seedLine}:7: seed: expected a whole number`));
+    expect(err[1]).toMatch(new RegExp(`^${bad}:${memszLine}:14: preset\\.guests\\[1\\]\\.memsz: `));
+  });
+});
+
 describe('the README', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(
