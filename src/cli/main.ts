@@ -357,7 +357,9 @@ program
 
 program
   .command('validate')
-  .description('check presets, scripts, lessons and experiments; every problem with file, line, column, field')
+  .description(
+    'check presets, scripts, lessons and experiments; every problem with file, line, column, field',
+  )
   .argument('<files...>')
   .action((files: string[]) => {
     process.exitCode = validateFiles(files) ? 0 : 1;
