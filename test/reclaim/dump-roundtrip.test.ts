@@ -94,7 +94,7 @@ describe('--dump-dir round trip', () => {
         ]);
         addGuest(host, guestConfig('g3', 3584, { balloonDriver: false, guestSwapPages: 8192 }), [
           trace('g3', 'td', 3, 300),
-          wl('file-copy', 2048),
+          wl('file-copy', 1536),
           wl('database', 1500, { workingSet: 0.6, locality: 0.5 }),
         ]);
         const probe = new PathProbe(host);

@@ -836,6 +836,37 @@ describe('tmem', () => {
     expect(tmem.statsOf(7).failedEphPuts).toBe(1);
   });
 
+  it('a put into full tmem evicts the oldest ephemeral pages, never a persistent one', () => {
+    const { pool, vm, tmem } = setup(54); // room for 10 pages
+    for (let k = 0; k < 4; k++) expect(tmem.putPersistent(vm, 100 + k, pageOf('heap', 3, k))).toBe(true);
+    for (let k = 0; k < 6; k++) expect(tmem.putEphemeral(vm, priv, k, pageOf('text', 3, k))).toBe(true);
+    expect(pool.freeFrames).toBe(54);
+    // A frontswap put and a cleancache put each take the oldest cleancache page's frame.
+    expect(tmem.putPersistent(vm, 104, pageOf('heap', 3, 4))).toBe(true);
+    expect(tmem.putEphemeral(vm, priv, 6, pageOf('text', 3, 6))).toBe(true);
+    expect(pool.kindCount[FrameKind.Tmem]).toBe(10);
+    const into = new Uint8Array(PAGE_SIZE);
+    expect(tmem.getEphemeral(vm, priv, 0, into)).toBe(false);
+    expect(tmem.getEphemeral(vm, priv, 1, into)).toBe(false);
+    for (let k = 2; k <= 6; k++)
+      expect(tmem.getEphemeral(vm, priv, k, into) && same(into, pageOf('text', 3, k))).toBe(true);
+    for (let k = 0; k <= 4; k++)
+      expect(tmem.getPersistent(vm, 100 + k, into) && same(into, pageOf('heap', 3, k))).toBe(true);
+    const s = tmem.statsOf(7);
+    expect([s.succPersPuts, s.failedPersPuts, s.failedEphPuts]).toEqual([5, 0, 0]);
+  });
+
+  it('a put into tmem full of persistent pages is refused, and nothing is evicted', () => {
+    const { vm, tmem } = setup(62); // room for 2 pages
+    expect(tmem.putPersistent(vm, 1, pageOf('heap', 4, 1))).toBe(true);
+    expect(tmem.putPersistent(vm, 2, pageOf('heap', 4, 2))).toBe(true);
+    expect(tmem.putPersistent(vm, 3, pageOf('heap', 4, 3))).toBe(false);
+    expect(tmem.putEphemeral(vm, priv, 1, pageOf('text', 4, 1))).toBe(false);
+    const into = new Uint8Array(PAGE_SIZE);
+    expect(tmem.getPersistent(vm, 1, into) && same(into, pageOf('heap', 4, 1))).toBe(true);
+    expect(tmem.getPersistent(vm, 2, into) && same(into, pageOf('heap', 4, 2))).toBe(true);
+  });
+
   it('agrees with a plain model through any mix of puts, gets, flushes and drops, over every kind of pool', () => {
     type Ref = { kind: 'private'; gid: number } | { kind: 'shared'; fs: number };
     const pools: { ref: Ref; persistent: boolean }[] = [
@@ -855,50 +886,60 @@ describe('tmem', () => {
       n: fc.integer({ min: 1, max: 3 }),
     });
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const { pool, vm, tmem } = setup(0); // room for 64 pages: the lookup table half full, runs of collisions
-        const model = new Map<string, { pool: number; key: number; page: Uint8Array }>(); // insertion order
-        const id = (p: number, key: number) => `${p}:${key}`;
-        let seq = 0;
-        const into = new Uint8Array(PAGE_SIZE);
-        for (const o of ops) {
-          const p = pools[o.pool];
-          const k = id(o.pool, o.key);
-          if (o.act === 'put') {
-            const page = pageOf('text', 9, seq++);
-            model.delete(k);
-            const ok = p.persistent
-              ? tmem.putPersistent(vm, o.key, page)
-              : tmem.putEphemeral(vm, p.ref, o.key, page);
-            if (ok) model.set(k, { pool: o.pool, key: o.key, page });
-          } else if (o.act === 'get') {
-            const ok = p.persistent
-              ? tmem.getPersistent(vm, o.key, into)
-              : tmem.getEphemeral(vm, p.ref, o.key, into);
-            expect(ok).toBe(model.has(k));
-            if (ok) expect(same(into, model.get(k)!.page)).toBe(true);
-            model.delete(k);
-          } else if (o.act === 'flush') {
-            tmem.flush(vm, p.ref, o.key, p.persistent);
-            model.delete(k);
-          } else {
-            const eph = [...model].filter(([, v]) => !pools[v.pool].persistent);
-            expect(tmem.dropEphemeral(o.n)).toBe(Math.min(o.n, eph.length));
-            for (const [key] of eph.slice(0, o.n)) model.delete(key);
+      // Room for 64 pages (the lookup table half full, runs of collisions) or for 8 (puts often find tmem full).
+      fc.property(
+        fc.constantFrom(0, 56),
+        fc.array(op, { maxLength: 300, size: 'medium' }),
+        (reserve, ops) => {
+          const { pool, vm, tmem } = setup(reserve);
+          const room = 64 - reserve;
+          const model = new Map<string, { pool: number; key: number; page: Uint8Array }>(); // insertion order
+          const id = (p: number, key: number) => `${p}:${key}`;
+          let seq = 0;
+          const into = new Uint8Array(PAGE_SIZE);
+          for (const o of ops) {
+            const p = pools[o.pool];
+            const k = id(o.pool, o.key);
+            if (o.act === 'put') {
+              const page = pageOf('text', 9, seq++);
+              model.delete(k);
+              const ok = p.persistent
+                ? tmem.putPersistent(vm, o.key, page)
+                : tmem.putEphemeral(vm, p.ref, o.key, page);
+              // Full: the oldest ephemeral page makes room, or the put is refused.
+              const oldestEph = [...model].find(([, v]) => !pools[v.pool].persistent);
+              expect(ok).toBe(model.size < room || oldestEph !== undefined);
+              if (ok && model.size >= room) model.delete(oldestEph![0]);
+              if (ok) model.set(k, { pool: o.pool, key: o.key, page });
+            } else if (o.act === 'get') {
+              const ok = p.persistent
+                ? tmem.getPersistent(vm, o.key, into)
+                : tmem.getEphemeral(vm, p.ref, o.key, into);
+              expect(ok).toBe(model.has(k));
+              if (ok) expect(same(into, model.get(k)!.page)).toBe(true);
+              model.delete(k);
+            } else if (o.act === 'flush') {
+              tmem.flush(vm, p.ref, o.key, p.persistent);
+              model.delete(k);
+            } else {
+              const eph = [...model].filter(([, v]) => !pools[v.pool].persistent);
+              expect(tmem.dropEphemeral(o.n)).toBe(Math.min(o.n, eph.length));
+              for (const [key] of eph.slice(0, o.n)) model.delete(key);
+            }
+            expect(pool.kindCount[FrameKind.Tmem]).toBe(model.size);
+            const s = tmem.statsOf(7);
+            const count = (pi: number) => [...model.values()].filter((v) => v.pool === pi).length;
+            expect([s.ephPages, s.persPages]).toEqual([count(0), count(1)]);
           }
-          expect(pool.kindCount[FrameKind.Tmem]).toBe(model.size);
-          const s = tmem.statsOf(7);
-          const count = (pi: number) => [...model.values()].filter((v) => v.pool === pi).length;
-          expect([s.ephPages, s.persPages]).toEqual([count(0), count(1)]);
-        }
-        for (const [, v] of model) {
-          const p = pools[v.pool];
-          if (p.persistent) expect(tmem.peekPersistent(vm, v.key, into) && same(into, v.page)).toBe(true);
-        }
-        tmem.destroyGuest(7);
-        const shared = [...model.values()].filter((v) => v.pool >= 2).length;
-        expect(pool.kindCount[FrameKind.Tmem]).toBe(shared);
-      }),
+          for (const [, v] of model) {
+            const p = pools[v.pool];
+            if (p.persistent) expect(tmem.peekPersistent(vm, v.key, into) && same(into, v.page)).toBe(true);
+          }
+          tmem.destroyGuest(7);
+          const shared = [...model.values()].filter((v) => v.pool >= 2).length;
+          expect(pool.kindCount[FrameKind.Tmem]).toBe(shared);
+        },
+      ),
       { numRuns: 80 },
     );
   });

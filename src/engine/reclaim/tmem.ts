@@ -38,9 +38,11 @@ const TWO_32 = 2 ** 32;
 /**
  * Transcendent memory: pools of page copies the hypervisor keeps in fallow memory (frames no guest is
  * entitled to). Ephemeral pools (cleancache) take clean page-cache pages a guest evicts; a get may
- * miss, because the host drops ephemeral pages whenever it needs the memory. Persistent pools
- * (frontswap) take pages a guest swaps out; a put may be refused, but a stored page is always there
- * for its get. Gets are exclusive: the page moves back into the guest and leaves the pool.
+ * miss, because the host drops ephemeral pages whenever it needs the memory, and a put into full
+ * tmem evicts the oldest of them (as Xen's tmem_ensure_avail_pages does). Persistent pools (frontswap)
+ * take pages a guest swaps out; a put is refused only when no ephemeral page is left to evict, and a
+ * stored page is always there for its get. Gets are exclusive: the page moves back into the guest and
+ * leaves the pool.
  *
  * Every stored page is a frame of its own, so what tmem knows of a page is kept per host frame in typed
  * arrays (its pool, its key, its place in the oldest-first list of ephemeral pages), and pages are found
@@ -60,6 +62,8 @@ export class Tmem {
   private newer = new Int32Array(0);
   private oldestEph = NONE;
   private newestEph = NONE;
+  /** Pages on the ephemeral list: what a put could evict. */
+  private ephCount = 0;
   /** The lookup table: frame numbers by hash of (pool, key), linear probing; NONE is empty. */
   private table = new Int32Array(0);
   private mask = 0;
@@ -79,11 +83,6 @@ export class Tmem {
     return s;
   }
 
-  /** Frames of fallow memory tmem could still take. */
-  get fallow(): number {
-    return Math.max(0, this.pool.freeFrames - this.reserve());
-  }
-
   putEphemeral(vm: Guest, ref: PoolRef, key: number, bytes: Uint8Array): boolean {
     const s = this.statsOf(vm.gid);
     s.ephPuts++;
@@ -101,6 +100,7 @@ export class Tmem {
     if (this.newestEph !== NONE) this.newer[this.newestEph] = frame;
     else this.oldestEph = frame;
     this.newestEph = frame;
+    this.ephCount++;
     if (ref.kind === 'private') s.ephPages++;
     return true;
   }
@@ -196,8 +196,16 @@ export class Tmem {
     return -2 - n;
   }
 
+  /**
+   * A frame holding a copy of `bytes`, or NONE. When tmem's memory is full (no free frame above the
+   * reserve) the oldest ephemeral page gives its frame up for the new copy, as Xen evicts until a page is
+   * free. One page for one: making up the host's own shortage is the reclaimer's job, not a put's.
+   */
   private copyIn(bytes: Uint8Array): number {
-    if (this.fallow <= 0) return NONE;
+    if (this.pool.freeFrames <= this.reserve()) {
+      if (this.ephCount === 0) return NONE;
+      this.dropEphemeral(1);
+    }
     const frame = this.pool.allocUnzeroed(FrameKind.Tmem);
     if (frame < 0) return NONE;
     this.pool.write(frame, 0, bytes);
@@ -269,6 +277,7 @@ export class Tmem {
       else this.oldestEph = newer;
       if (newer !== NONE) this.older[newer] = older;
       else this.newestEph = older;
+      this.ephCount--;
       if (owner >= 0) this.statsOf(owner).ephPages--;
     }
     this.poolOfFrame[frame] = NONE;
