@@ -8,6 +8,7 @@ import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
 import { type ActionState, HANDLERS } from '../../src/ui/actions.ts';
 import { editLine, emptyLine, remember } from '../../src/ui/line-editor.ts';
 import { fixSelection, keepVisible, move } from '../../src/ui/navigation.ts';
+import { helpLines, helpPane } from '../../src/ui/panels.ts';
 import type { UiState } from '../../src/ui/state.ts';
 import { guest, snapshot } from './fixtures.ts';
 
@@ -77,6 +78,24 @@ describe('navigation', () => {
     const help = move({ ...ui, overlay: { kind: 'help', scroll: 0 } }, many, geo, 'last');
     expect(help.overlay?.kind === 'help' && help.overlay.scroll).toBeGreaterThan(0);
     expect(move({ ...ui, screen: 'events' }, many, { ...geo, events: 10 }, 'up')).toEqual({ eventsBack: 1 });
+  });
+
+  it('pages through the help showing every line once (PgDn from the top to the end)', () => {
+    const text = (l: { spans: readonly { text: string }[] }): string => l.spans.map((s) => s.text).join('');
+    const all = helpLines(geo.cols).map(text);
+    let state: UiState = { ...ui, overlay: { kind: 'help', scroll: 0 } };
+    const seen: string[] = [];
+    for (let guard = 0; guard < all.length; guard++) {
+      const scroll = state.overlay?.kind === 'help' ? state.overlay.scroll : 0;
+      const page = helpPane(geo.cols, geo.bodyHeight, scroll).slice(0, -1).map(text);
+      const from = seen.length - scroll; // lines of this page already seen on the previous one
+      seen.push(...page.slice(from));
+      const next = { ...state, ...move(state, many, geo, 'pageDown') };
+      if (next.overlay?.kind === 'help' && next.overlay.scroll === scroll) break;
+      expect(next.overlay?.kind === 'help' && next.overlay.scroll).toBeLessThanOrEqual(seen.length);
+      state = next;
+    }
+    expect(seen).toEqual(all);
   });
 });
 
