@@ -112,9 +112,9 @@ program
         ...(opts.personality === undefined ? {} : { personality: opts.personality }),
       });
       const shareLog = new ShareLog();
-      let publisher: Awaited<ReturnType<typeof startSharing>> = null;
+      let sharing: Awaited<ReturnType<typeof startSharing>> = null;
       try {
-        publisher = await startSharing(link, file, opts, shareLog.log);
+        sharing = await startSharing(link, file, opts, shareLog);
         await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
@@ -123,7 +123,7 @@ program
           notes: shareLog.notes,
         });
       } finally {
-        await publisher?.close();
+        await sharing?.close();
         await link.close();
         shareLog.print();
       }

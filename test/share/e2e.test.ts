@@ -107,8 +107,9 @@ describe('a shared host and two viewers', () => {
     expect(wall).toContain('free memory state');
     await b.waitFor((x) => x.includes('PMEM  /MB:') && / 2 vm2 /.test(x), 'the attached dashboard');
     await c.waitFor((x) => x.includes('xentop - ') && /vm2 -----r/.test(x), 'a third viewer, on xentop');
-    // The host's event log says who attached.
+    // The host's event log says where it is shared (what standard error said is under the dashboard now) and who attached.
     host.child.write('l');
+    await host.waitFor((x) => x.includes(`share: sharing on ${sock}`), 'the address in the host log');
     await host.waitFor(
       (x) => (x.match(/share: viewer \d \((wall|attach), unix socket\) attached/g) ?? []).length === 3,
       'three viewers in the host log',
