@@ -4,28 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ESX_LAYOUT } from '../../src/render/esxtop.ts';
-import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
 import { type ActionState, HANDLERS } from '../../src/ui/actions.ts';
 import { editLine, emptyLine, remember } from '../../src/ui/line-editor.ts';
 import { fixSelection, keepVisible, move } from '../../src/ui/navigation.ts';
 import { helpLines, helpPane } from '../../src/ui/panels.ts';
-import type { UiState } from '../../src/ui/state.ts';
+import { initialUi, type UiState } from '../../src/ui/state.ts';
 import { guest, snapshot } from './fixtures.ts';
 
 const ui: UiState = {
-  screen: 'esxtop',
-  table: 'esxtop',
-  overlay: null,
+  ...initialUi('esxtop'),
   selectedGid: 1,
-  esxTop: 0,
-  xenTop: 0,
-  hscroll: 0,
   esx: { ...DEFAULT_ESX_LAYOUT, sort: { column: 'GID', desc: false } },
-  xen: DEFAULT_XEN_LAYOUT,
-  delay: 2,
-  message: null,
-  eventsBack: 0,
-  commands: [],
 };
 const many = snapshot({
   guests: Array.from({ length: 30 }, (_, i) => guest({ GID: i + 1, name: `g${i + 1}` })),

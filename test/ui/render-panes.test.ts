@@ -8,11 +8,10 @@ import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../s
 import { History } from '../../src/render/history.ts';
 import { hostPane } from '../../src/render/host.ts';
 import { clip, line, lineWidth, mbScale, plain, skip, span, wrap } from '../../src/render/text.ts';
-import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
 import { renderFrame } from '../../src/ui/frame.ts';
 import { KEYS } from '../../src/ui/keys.ts';
 import { fieldsPane, helpLines } from '../../src/ui/panels.ts';
-import type { UiState } from '../../src/ui/state.ts';
+import { initialUi, type UiState } from '../../src/ui/state.ts';
 import { snapshot, text } from './fixtures.ts';
 
 describe('braille chart', () => {
@@ -152,21 +151,7 @@ describe('panes', () => {
 });
 
 describe('frames', () => {
-  const ui: UiState = {
-    screen: 'esxtop',
-    table: 'esxtop',
-    overlay: null,
-    selectedGid: 1,
-    esxTop: 0,
-    xenTop: 0,
-    hscroll: 0,
-    esx: DEFAULT_ESX_LAYOUT,
-    xen: DEFAULT_XEN_LAYOUT,
-    delay: 2,
-    message: null,
-    eventsBack: 0,
-    commands: [],
-  };
+  const ui: UiState = { ...initialUi('esxtop'), selectedGid: 1 };
   const h = new History();
   h.record(snapshot());
 
