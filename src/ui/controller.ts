@@ -13,7 +13,14 @@ import type { HostSnapshot } from '../engine/snapshot.ts';
 import { EventFeed, History } from '../render/history.ts';
 import type { Line } from '../render/text.ts';
 import type { HostLink } from '../session/link.ts';
-import { type ActionState, type Effect, HANDLERS, type LessonAct, type Outcome } from './actions.ts';
+import {
+  type ActionState,
+  CHANGING,
+  type Effect,
+  HANDLERS,
+  type LessonAct,
+  type Outcome,
+} from './actions.ts';
 import { type SavedLayout, saveLayout } from './config.ts';
 import type { Step } from './forms.ts';
 import { bodyHeight, type FrameModel, renderFrame } from './frame.ts';
@@ -193,6 +200,7 @@ export class Controller {
       compare: cmp ? { hosts: cmp.hosts, refused: cmp.refused } : null,
       lesson: this.ui.lessonPane && this.options.lesson ? this.options.lesson : null,
       readOnly: this.link.readOnly,
+      ...(this.link.readOnly === null ? {} : { refused: CHANGING }),
     };
   }
 
@@ -288,7 +296,7 @@ export class Controller {
         return undefined;
       }
       const handler = HANDLERS[binding.action];
-      if ('changes' in handler && handler.changes && this.link.readOnly !== null) {
+      if (CHANGING.has(binding.action) && this.link.readOnly !== null) {
         this.patch({ message: { text: `read-only: ${this.link.readOnly}`, kind: 'error' } });
         this.done();
         return undefined;

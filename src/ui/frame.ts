@@ -50,6 +50,8 @@ export interface FrameModel {
   readonly compare: { readonly hosts: readonly HostSnapshot[]; readonly refused: readonly string[] } | null;
   /** Why commands are refused (a viewer attached to another memvisor), or null. */
   readonly readOnly?: string | null;
+  /** The actions a read-only link refuses: the key hints leave them out. */
+  readonly refused?: ReadonlySet<Action>;
   /** A lesson's pane, when it is shown (memvisor lesson): its lines for the frame's width and height. */
   readonly lesson?: { pane(cols: number, frameHeight: number): Line[] } | null;
 }
@@ -118,10 +120,11 @@ const HINTS: [Action, string][] = [
   ['quit', 'quit'],
 ];
 
-/** The default status line: the main keys, from the key table. */
-export function hintLine(): Line {
+/** The default status line: the main keys, from the key table, without those that would be refused. */
+export function hintLine(refused: ReadonlySet<Action> = new Set()): Line {
   const spans: Span[] = [];
   for (const [action, word] of HINTS) {
+    if (refused.has(action)) continue;
     const b = KEYS.find((k) => k.action === action && k.context === 'global');
     if (!b) continue;
     spans.push(span(keyLabel(b.keys[0]), 'key'), span(` ${word}  `, 'dim'));
@@ -138,7 +141,7 @@ function statusLines(m: FrameModel): Line[] {
   const msg = m.ui.message;
   if (msg) return [line(span(msg.text, MESSAGE_ROLE[msg.kind]))];
   if (m.ui.screen === 'xentop' && !o) return [xentopKeyLine(m.ui.xen)];
-  return [hintLine()];
+  return [hintLine(m.refused)];
 }
 
 function panelLines(m: FrameModel, room: number): Line[] {
