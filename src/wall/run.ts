@@ -93,7 +93,8 @@ export async function runWall(source: WallSource, options: WallOptions): Promise
     pause: async () => {
       if (source.readOnly) return say(`read-only: ${source.readOnly}`);
       const r = await source.send(source.snapshot.clock.paused ? 'resume' : 'pause');
-      say(r.ok ? r.message : r.error);
+      // The PAUSED flag is the answer; saying "paused" next to it would say it twice.
+      say(r.ok ? null : r.error);
     },
     previous: () => move(-1),
     next: () => move(1),
