@@ -108,6 +108,7 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
   const session = new Session(script.preset, {
     ...(seed === undefined ? {} : { seed }),
     ...(script.personality === undefined ? {} : { personality: script.personality }),
+    ownClock: OWN_CLOCK,
   });
   for (const w of session.warnings) warn(w);
   const stdout = new NullTerminal(cols, rows);
