@@ -108,6 +108,9 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
     controller.resize(cols, rows);
   };
 
+  // Raw mode from the first frame on: a key typed while Ink loads is not echoed onto the frame by the
+  // terminal, and waits unread until Ink reads it (Ctrl-C too: it quits once the dashboard answers keys).
+  stdin.setRawMode(true);
   stdout.write(ENTER + screen.start());
   draw(controller.frame().map((l) => theme.paint(l)));
   process.on('exit', restore);

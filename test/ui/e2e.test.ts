@@ -36,6 +36,17 @@ describe('memvisor in a terminal', () => {
   const waitFor = (test: (s: string) => boolean, what: string): Promise<string> =>
     cli.waitFor(test, what, 20_000);
 
+  it('answers a key typed while it loads once it can, without the terminal echoing it onto the first frame', async () => {
+    // The first frame is drawn before Ink is loaded.
+    await waitFor((x) => x.includes('PMEM  /MB:'), 'the first frame');
+    const before = cli.output.length;
+    send('x');
+    await waitFor((x) => x.includes('xentop - ') && x.includes('Delay  Networks'), 'the xentop screen');
+    // An echo is the bare letter right after the frame, before anything else is drawn.
+    expect(cli.output.slice(before, before + 1)).not.toBe('x');
+    send('m');
+  });
+
   it('starts on the esxtop screen in the alternate screen', async () => {
     const s = await waitFor((x) => x.includes('PMEM  /MB:') && / 1 vm1 /.test(x), 'the esxtop screen');
     expect(s).toMatch(/memvisor {2}t=\d+:\d\d:\d\d {2}speed 1x {2}seed 3 {2}esx/);
