@@ -294,10 +294,17 @@ export class Session {
     const i = this.guestCount - this.pending.length - 1;
     if (throwing) {
       throw new PresetError([
-        { file: this.preset.file, line: 0, col: 0, path: `guests[${i}]`, message: r.error },
+        {
+          file: this.preset.file,
+          line: g.line ?? 0,
+          col: g.col ?? 0,
+          path: `guests[${i}]`,
+          message: r.error,
+        },
       ]);
     }
-    const text = `${this.preset.file}: guest ${g.config.name}: ${r.error}`;
+    const where = g.line ? `${this.preset.file}:${g.line}:${g.col}` : this.preset.file;
+    const text = `${where}: guest ${g.config.name}: ${r.error}`;
     this.refusal ??= text;
     this.host.log('error', `${text}; the host runs without it`);
   }
