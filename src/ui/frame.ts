@@ -68,7 +68,7 @@ function clockState(s: HostSnapshot): Span {
 
 /**
  * The dashboard's own line: simulated time, speed (asked, and achieved when the engine does not keep
- * up), seed, personality, clock state, delay, its CPU and RSS.
+ * up), seed, personality (on the compare screen every host's), clock state, delay, its CPU and RSS.
  */
 export function topBar(m: FrameModel): Line {
   const s = m.snap;
@@ -82,7 +82,13 @@ export function topBar(m: FrameModel): Line {
     span('  seed ', 'dim'),
     span(String(s.seed), 'value'),
     span('  ', 'dim'),
-    span(s.personality, 'value'),
+    // The compare screen shows every host; the other screens show the first one's.
+    span(
+      m.ui.screen === 'compare' && m.compare
+        ? m.compare.hosts.map((h) => h.personality).join(',')
+        : s.personality,
+      'value',
+    ),
     span('  '),
     clockState(s),
     ...(m.readOnly ? [span('  read-only', 'warn')] : []),

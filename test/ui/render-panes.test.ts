@@ -181,6 +181,24 @@ describe('frames', () => {
     }
   });
 
+  it("names every host's personality in the header on the compare screen, the first host's elsewhere", () => {
+    const head = (screen: 'compare' | 'esxtop'): string =>
+      text(
+        renderFrame({
+          snap: snapshot(),
+          ui: { ...ui, screen },
+          history: h,
+          events: [],
+          usage: null,
+          cols: 120,
+          rows: 30,
+          compare: { hosts: [snapshot(), snapshot({ personality: 'kvm' })], refused: [] },
+        }),
+      )[0];
+    expect(head('compare')).toMatch(/seed \d+ {2}esx,kvm {2}/);
+    expect(head('esxtop')).toMatch(/seed \d+ {2}esx {2}/);
+  });
+
   it('says the speed asked and the speed achieved when the engine cannot keep up', () => {
     const head = (clock: object): string =>
       text(
