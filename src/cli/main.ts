@@ -4,6 +4,7 @@ import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts'
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalitiesInParallel, type PersonalityOutcome } from '../session/compare.ts';
+import { NoTerminalError } from '../ui/no-terminal.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
 import { attachCommand, wallAttachCommand } from './attach.ts';
@@ -364,7 +365,12 @@ try {
   if (err instanceof CommanderError) {
     // Commander has printed its message (or the help, or the version) already.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PresetError || err instanceof UsageError || err instanceof ThemeError) {
+  } else if (
+    err instanceof PresetError ||
+    err instanceof UsageError ||
+    err instanceof ThemeError ||
+    err instanceof NoTerminalError
+  ) {
     console.error(err.message);
     process.exitCode = 2;
   } else {

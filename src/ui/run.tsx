@@ -13,6 +13,7 @@
 import type { HostLink } from '../session/link.ts';
 import { configPath, loadLayout } from './config.ts';
 import { Controller, type LessonPort } from './controller.ts';
+import { NoTerminalError } from './no-terminal.ts';
 import { ScreenWriter } from './screen-writer.ts';
 import { colorWanted, loadTheme } from './theme.ts';
 import { pidusageSampler } from './usage.ts';
@@ -45,7 +46,7 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
   const stdin = process.stdin;
   const stdout = process.stdout;
   if (!stdin.isTTY || !stdout.isTTY) {
-    throw new Error(
+    throw new NoTerminalError(
       'the dashboard needs a terminal (stdin and stdout a TTY); for files use the batch outputs',
     );
   }
