@@ -181,6 +181,28 @@ describe('frames', () => {
     }
   });
 
+  it('shows whole key hints at 80 columns, help first and quit last, none cut off', () => {
+    const frame = (cols: number): string[] =>
+      text(
+        renderFrame({
+          snap: snapshot(),
+          ui,
+          history: h,
+          events: [],
+          usage: null,
+          cols,
+          rows: 24,
+          compare: null,
+        }),
+      );
+    const narrow = (frame(80).at(-1) ?? '').trimEnd();
+    expect(narrow).toMatch(/^h help {2}.* {2}q quit$/);
+    const wide = (frame(200).at(-1) ?? '').trimEnd();
+    // Every hint shown at 80 columns is one of the full line's, whole.
+    for (const hint of narrow.split(/ {2}/)) expect(wide.split(/ {2}/)).toContain(hint);
+    expect(wide).toMatch(/^h help {2}: command {2}a add .* {2}m esxtop {2}q quit$/);
+  });
+
   it("names every host's personality in the header on the compare screen, the first host's elsewhere", () => {
     const head = (screen: 'compare' | 'esxtop'): string =>
       text(
