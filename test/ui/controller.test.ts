@@ -404,6 +404,9 @@ describe('a read-only link', () => {
       sampler: false,
     });
     expect(text(c.frame())[0]).toMatch(/running {2}read-only/);
+    // The key hints name only keys that work here.
+    const hints = text(c.frame()).at(-1) ?? '';
+    expect(hints).toMatch(/^h help {2}Enter detail {2}g host {2}l log {2}x xentop {2}m esxtop {2}q quit/);
     for (const key of [':', 'a', 'e', 'k', 'w', 'p', '.', '+', '-']) {
       await c.key({ name: key, text: key });
       expect(c.ui.overlay, key).toBeNull();
