@@ -84,8 +84,19 @@ describe('the lesson pane', () => {
   it('cuts the text, never the keys, when it does not fit', () => {
     const long = lessonPane({ ...model, text: 'word '.repeat(200) }, 40, 10);
     expect(long.length).toBe(6);
-    expect(plain(long[4])).toBe(' …');
+    expect(plain(long[3])).toBe(' …');
+    expect(plain(long[4])).toBe(' Hint 1: First hint.');
     expect(plain(long[5])).toContain('hint');
+  });
+
+  it('keeps the hints asked for in view: the task text is cut first', () => {
+    const text = 'Start a hog and watch the state leave high, then bring it back. '.repeat(5);
+    const hints = ['Type the start command.', 'Then stop the hog with the stop command.'];
+    const pane = lessonPane({ ...model, text, hints, hintsLeft: 0 }, 60, 23).map(plain);
+    expect(pane.length).toBe(8);
+    expect(pane.slice(-3, -1)).toEqual([` Hint 1: ${hints[0]}`, ` Hint 2: ${hints[1]}`]);
+    expect(pane[1]).toMatch(/^ TASK Start a hog/);
+    expect(pane[pane.length - 4]).toBe(' …');
   });
 });
 
