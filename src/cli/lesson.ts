@@ -10,6 +10,7 @@ import { checkLesson } from '../lesson/check.ts';
 import { lessonScreen, lessonSession, viewOf } from '../lesson/host.ts';
 import { ProgressStore, progressLine } from '../lesson/progress.ts';
 import { LessonShell } from '../lesson/shell.ts';
+import { wrap } from '../render/text.ts';
 import { type Lesson, loadLesson } from '../scenario/lesson.ts';
 import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
@@ -114,25 +115,29 @@ async function teach(file: LessonFile, lesson: Lesson, opts: LessonCommandOption
 function listLessons(): void {
   const progress = new ProgressStore();
   if (progress.warning) console.error(`warning: ${progress.warning}`);
-  const files = lessonFiles();
-  console.log('Lessons: memvisor lesson NUMBER starts one on the dashboard (q quits, h helps).\n');
+  for (const l of lessonList(progress, process.stdout.columns || 80)) console.log(l);
+}
+
+/** The list's lines at this width: the descriptions wrapped under their titles, never cut mid-word. */
+export function lessonList(progress: ProgressStore, width: number): string[] {
+  const out = ['Lessons: memvisor lesson NUMBER starts one on the dashboard (q quits, h helps).', ''];
+  const indent = (text: string): string[] => wrap(text, Math.max(20, width - 5)).map((l) => `    ${l}`);
   let suggestion: LessonFile | undefined;
-  for (const f of files) {
+  for (const f of lessonFiles()) {
     const l = loadLesson(f.path);
     const p = progress.get(f.name);
     if (!p?.finished) suggestion ??= f;
-    console.log(
-      `${String(f.number).padStart(2)}  ${l.title.padEnd(46)} ${String(l.minutes).padStart(2)} min`,
-    );
-    console.log(`    ${l.description}`);
-    if (p) console.log(`    your progress: ${progressLine(p)}`);
+    out.push(`${String(f.number).padStart(2)}  ${l.title.padEnd(46)} ${String(l.minutes).padStart(2)} min`);
+    out.push(...indent(l.description));
+    if (p) out.push(...indent(`your progress: ${progressLine(p)}`));
   }
-  console.log('');
-  console.log(
+  out.push(
+    '',
     suggestion
       ? `Next: memvisor lesson ${suggestion.number}`
       : 'Every lesson done: try a preset of your own (memvisor presets), or memvisor compare.',
   );
+  return out;
 }
 
 /** Prints a line per step; true when the lesson is sound (every step passes, or with --idle every task fails). */
