@@ -103,6 +103,11 @@ const ESC = key('Esc');
 export interface DriveOptions {
   /** The trainee does nothing: no solution is run (but they read, answer and go on). */
   readonly idle?: boolean;
+  /**
+   * Simulated seconds the trainee spends on each task before acting (reading it, finding the keys): a
+   * lesson must not pass only for a trainee who acts at once.
+   */
+  readonly pause?: number;
   /** Each step as it ends. */
   readonly onStep?: (report: StepReport) => void;
 }
@@ -154,7 +159,8 @@ export async function driveLesson(
       await drive.press(key(String(step.answer + 1)));
     }
     if (step.kind === 'task' && !options.idle) {
-      for (const a of step.solution) {
+      const pause: SolutionAction[] = options.pause ? [{ kind: 'wait', text: `wait ${options.pause}s`, seconds: options.pause }] : [];
+      for (const a of [...pause, ...step.solution]) {
         const refused = await act(a);
         if (refused) {
           detail = refused;

@@ -68,6 +68,13 @@ describe('checking a lesson headless', () => {
     ]);
   });
 
+  it('a slow trainee acts only after the pause: a task that does not wait so long fails', async () => {
+    const tasks = async (pause: number) =>
+      (await checkLesson(lesson(), { pause })).filter((r) => r.step.kind === 'task').map((r) => r.detail);
+    expect(await tasks(20)).toEqual(['passed at t=20s (after 20s)', 'passed at t=40s (after 20s)']);
+    expect(await tasks(35)).toEqual(['failed: time was up after 30s', 'failed: time was up after 30s']);
+  });
+
   it("a command of the model solution that the host refuses is reported as the solution's fault", async () => {
     const broken = LESSON.map((l) => l.replace('- limit vm1 48MB', '- reservation vm1 200MB'));
     const reports = await checkLesson(lesson(broken));
