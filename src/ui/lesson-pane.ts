@@ -110,10 +110,14 @@ export function paneRoom(m: LessonPaneModel, frameHeight: number): number {
   return Math.max(6, Math.floor(frameHeight * (reading ? 0.6 : 0.36)));
 }
 
+/** The widest the pane's text runs, however wide the terminal. */
+export const TEXT_WIDTH = 100;
+
 /** The pane's lines at this width, for a frame this high (the text is cut first, never the keys). */
 export function lessonPane(m: LessonPaneModel, width: number, frameHeight: number): Line[] {
   const maxHeight = paneRoom(m, frameHeight);
-  const w = Math.max(20, width - 2);
+  // Lines of prose longer than about 100 characters are hard to follow from one end to the next.
+  const w = Math.min(TEXT_WIDTH, Math.max(20, width - 2));
   const where = m.kind === 'done' ? 'the end' : `step ${m.step} of ${m.steps}`;
   const head = ` ${m.title} · ${where} `;
   const title = line(

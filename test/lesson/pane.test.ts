@@ -13,7 +13,14 @@ import { plain } from '../../src/render/text.ts';
 import { parseLesson } from '../../src/scenario/lesson.ts';
 import { LocalLink } from '../../src/session/link.ts';
 import { Controller } from '../../src/ui/controller.ts';
-import { type LessonPaneModel, lessonPane, markCode, paneRoom, reflow } from '../../src/ui/lesson-pane.ts';
+import {
+  type LessonPaneModel,
+  lessonPane,
+  markCode,
+  paneRoom,
+  reflow,
+  TEXT_WIDTH,
+} from '../../src/ui/lesson-pane.ts';
 
 describe('the lesson pane', () => {
   it('reflows paragraphs to its width, keeps indented lines (commands) on their own', () => {
@@ -87,6 +94,15 @@ describe('the lesson pane', () => {
     expect(plain(long[3])).toBe(' …');
     expect(plain(long[4])).toBe(' Hint 1: First hint.');
     expect(plain(long[5])).toContain('hint');
+  });
+
+  it('keeps its text to a readable width on a wide terminal; the title and keys span it', () => {
+    const text = 'A long explanation of what the host does. '.repeat(8);
+    const pane = lessonPane({ ...model, kind: 'explain', text, hints: [] }, 200, 60).map(plain);
+    expect(pane[0].length).toBe(200);
+    const body = pane.slice(1, -1);
+    expect(body.length).toBeGreaterThan(3);
+    for (const l of body) expect(l.length).toBeLessThanOrEqual(TEXT_WIDTH + 1);
   });
 
   it('keeps the hints asked for in view: the task text is cut first', () => {
