@@ -11,6 +11,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { Session as Inspector } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsonSample } from '../src/output/json.ts';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => basename(f, '.yaml'))
     .filter((n) => asked.length === 0 || asked.includes(n));
+  const load0 = loadavg()[0];
   const rates = measureRates();
   console.log(
     `| preset (${MINUTES} simulated min) | sim s per wall s | sim s per CPU s | byte-work floor | CPU | efficiency | top three costs above the floor (% of the profile) | metadata B/page |`,
@@ -122,6 +124,10 @@ async function main(): Promise<void> {
     );
   }
   console.log(`\nByte work counted, in pages (seconds at the raw rates):\n${details.join('\n')}`);
+  // The machine is shared: the wall figures mean little without the load they were measured under.
+  console.log(
+    `\nLoad average (1 min) at the start ${load0.toFixed(1)}, at the end ${loadavg()[0].toFixed(1)}`,
+  );
 }
 
 await main();

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BENCHMARKS = ['pageops', 'engine', 'presets', 'dashboard', 'wall'];
+const BENCHMARKS = ['pageops', 'engine', 'presets', 'dashboard', 'wall', 'keys'];
 const args = process.argv.slice(2);
 const only = args.filter((a) => BENCHMARKS.includes(a));
 const rest = args.filter((a) => !BENCHMARKS.includes(a));

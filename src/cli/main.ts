@@ -8,6 +8,7 @@ import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
 import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
+import { experimentCommand } from './experiment.ts';
 import { runLessonCommand } from './lesson.ts';
 import { openSession, openWorkerLink } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
@@ -231,6 +232,17 @@ program
       }
     },
   );
+
+program
+  .command('experiment')
+  .description('experiments that reproduce published results: measured beside published, with a verdict')
+  .argument('[names...]', 'experiments to run (none: the list; all: every one), or experiment files')
+  .option('--quick', 'the short version of each (seconds: what the tests run)')
+  .option('--format <format>', 'table, csv or json', 'table')
+  .option('-o, --output <file>', 'write to a file instead of standard output')
+  .action(async (names: string[], opts: { quick?: boolean; format: string; output?: string }) => {
+    await experimentCommand(names, opts);
+  });
 
 program
   .command('presets')

@@ -198,6 +198,7 @@ export class Host {
   private *runSlices(): Generator<void, void, void> {
     const dt = this.config.tick;
     this.tickMinFree = this.pool.freeFrames;
+    const waited = new Set<Machine>();
     for (const m of this.machines) m.beginTick();
     for (let s = 0; s < SLICES; s++) {
       for (const [i, m] of this.machines.entries()) {
@@ -209,6 +210,7 @@ export class Host {
             this.log('workload', `${w.spec.name} killed by the guest's OOM killer: ${why}`, m.name);
           },
         );
+        if (m.blocked) waited.add(m);
       }
       yield;
       this.updateState();
@@ -226,9 +228,12 @@ export class Host {
     this.reportFaults();
     this.t = round6(this.t + dt);
     this.tickNo++;
-    this.updateState(true);
     this.hotAdd();
     this.setTargets();
+    // What the new targets give guests that waited for memory this tick is as good as taken.
+    let promised = 0;
+    for (const m of waited) promised += Math.max(0, m.vm.targetPages - consumedPages(m.vm));
+    this.updateState(true, promised);
     this.averageOvercommit(dt);
     this.afterTick?.();
   }
@@ -282,18 +287,21 @@ export class Host {
   /**
    * Recomputes the free state. Falling is at once, whenever it is checked (the host must react). Rising
    * is at the end of a tick, and only when free memory stayed clear of the threshold through the whole
-   * tick: a host whose free memory dipped back under it during the tick is still short of memory, and
-   * rising then would lift the blocking and the swapping that were keeping it afloat, so it would fall
-   * straight back (the state flapped once a tick when a guest powering on took what reclaim freed).
+   * tick, less what the new targets owe guests that waited for memory: a host whose free memory dipped
+   * back under it, or that has promised it to guests queued for it, is still short, and rising then
+   * would lift the blocking and the swapping that were keeping it afloat, so it would fall straight back
+   * (the state flapped once a tick when a guest powering on took what reclaim freed).
    */
-  private updateState(endOfTick = false): void {
+  private updateState(endOfTick = false, promised = 0): void {
     this.tickMinFree = Math.min(this.tickMinFree, this.pool.freeFrames);
     const th = this.config.thresholds;
-    const free = (100 * (endOfTick ? this.tickMinFree : this.pool.freeFrames)) / this.pool.frameCount;
-    const next = nextFreeState(this.state, free, th);
+    const pct = (frames: number): number => (100 * frames) / this.pool.frameCount;
+    const least = endOfTick ? this.tickMinFree - promised : this.pool.freeFrames;
+    const next = nextFreeState(this.state, pct(least), th);
     const rises = ORDER.indexOf(next) < ORDER.indexOf(this.state);
     if (next === this.state || rises !== endOfTick) return;
-    const low = endOfTick ? `, at least ${free.toFixed(1)} % all tick` : '';
+    const owed = promised > 0 ? ` less ${(promised / 256).toFixed(0)} MB owed to guests waiting for it` : '';
+    const low = endOfTick ? `, at least ${pct(least).toFixed(1)} % all tick${owed}` : '';
     this.log(
       'state',
       `free memory ${this.freePercent.toFixed(1)} % (${(this.pool.freeFrames / 256).toFixed(0)} MB)${low}: ` +

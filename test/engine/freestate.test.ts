@@ -148,7 +148,7 @@ describe('the host free state', () => {
         .filter((e) => e.kind === 'state')
         .map((e) => {
           const m =
-            /^free memory ([\d.]+) % \(\d+ MB\)(?:, at least ([\d.]+) % all tick)?: (\w+) -> (\w+) \(thresholds 6\/4\/2\/1 %\)$/.exec(
+            /^free memory ([\d.]+) % \(\d+ MB\)(?:, at least ([\d.]+) % all tick(?: less \d+ MB owed to guests waiting for it)?)?: (\w+) -> (\w+) \(thresholds 6\/4\/2\/1 %\)$/.exec(
               e.message,
             );
           if (!m) throw new Error(`unexpected state event: ${e.message}`);
