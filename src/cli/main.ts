@@ -302,6 +302,11 @@ program
   .option('--record <file>', "write the lesson's model solution as asciicast v2, a marker at each step")
   .option('--size <COLSxROWS>', 'with --record: terminal size, such as 120x36 (the default)', sizeArg)
   .option('--reset', 'forget all progress')
+  .option(
+    '--from <step>',
+    'go on at this step; the steps before it are taken with the model solution',
+    positiveInt('--from'),
+  )
   .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
   .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
   .option('--no-color', 'no colours (also when NO_COLOR is set)')
@@ -312,6 +317,7 @@ program
         check?: boolean;
         idle?: boolean;
         reset?: boolean;
+        from?: number;
         seed?: number;
         theme: string;
         color: boolean;
