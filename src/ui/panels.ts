@@ -127,7 +127,8 @@ export function formPanel(form: FormState, width: number): Line[] {
       spans.push(span(cell(shown, Math.max(valueW, shown.length), 'left'), focused ? 'input' : undefined));
     } else {
       const v = f.value;
-      spans.push(span(v, focused ? 'input' : undefined));
+      // A focused value not yet typed into is selected: shown inverted, as the cursor is.
+      spans.push(span(v, focused ? (form.typing || !v ? 'input' : 'cursor') : undefined));
       spans.push(span(focused ? ' ' : '', 'cursor'));
       spans.push(span(' '.repeat(Math.max(1, valueW - v.length - (focused ? 1 : 0)))));
     }
@@ -137,7 +138,7 @@ export function formPanel(form: FormState, width: number): Line[] {
   out.push(
     form.error
       ? line(span(' ! ', 'error'), span(form.error, 'error'))
-      : line(span('   Enter apply  Esc cancel  Tab/Up/Down move  Left/Right choose', 'dim')),
+      : line(span('   Enter apply  Esc cancel  Tab/Up/Down move  Left/Right choose  typing replaces', 'dim')),
   );
   return out;
 }
