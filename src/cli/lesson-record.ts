@@ -10,11 +10,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { type Drive, driveLesson, openBench } from '../lesson/drive.ts';
-import { Asciicast, CAST_ENV } from '../output/asciicast.ts';
 import type { Lesson, LessonStep } from '../scenario/lesson.ts';
-import { ScreenWriter } from '../ui/screen-writer.ts';
 import { loadTheme } from '../ui/theme.ts';
-import { KeyFeed, NullTerminal, settle } from './record.ts';
+import { mountRecording, type Recording, settle } from './record.ts';
 
 /** Recorded seconds a keystroke takes. */
 const TYPING = 0.1;
@@ -40,12 +38,6 @@ function caption(step: LessonStep, of: number): string {
 }
 
 export async function recordLesson(lesson: Lesson, options: LessonRecordOptions = {}): Promise<string> {
-  process.env.NODE_ENV ??= 'production';
-  const [{ render }, { createElement }, { App }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('../ui/components/App.tsx'),
-  ]);
   const cols = options.cols ?? 120;
   const rows = options.rows ?? 36;
   const speed = lesson.speed;
@@ -59,39 +51,22 @@ export async function recordLesson(lesson: Lesson, options: LessonRecordOptions 
     ...(options.number ? { number: options.number } : {}),
   });
   const { session, controller, shell } = bench;
-  const stdout = new NullTerminal(cols, rows);
-  const stdin = new KeyFeed();
-  const stderr = new NullTerminal(cols, rows);
-  let instance: { unmount(): void } | undefined;
+  let recording: Recording | undefined;
   try {
     // The header's "speed" is the recording's: simulated seconds per recorded second.
     session.send(`speed ${speed}`);
     const title = `memvisor lesson${options.number ? ` ${options.number}` : ''}: ${lesson.title}`;
-    const cast = new Asciicast({ width: cols, height: rows, title, env: CAST_ENV });
-    const screen = new ScreenWriter(cols, rows);
     const theme = loadTheme('dark', true, { level: 2 });
     const clock = (): void => {
       now = held + session.snapshot.t / speed;
     };
-    let capturing = true;
-    const draw = (lines: readonly string[]): void => {
-      if (capturing) cast.add(now, screen.frame(lines));
-    };
-    cast.add(0, screen.start());
-    instance = render(createElement(App, { controller, theme, draw }), {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      stderr: stderr as unknown as NodeJS.WriteStream,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    });
-    // The first frame, and the input handler attached (React runs effects after the commit).
-    for (let i = 0; i < 10 && stdin.listenerCount('readable') === 0; i++) await settle();
+    recording = await mountRecording(controller, { cols, rows, title, theme, now: () => now });
+    const { cast, keys } = recording;
 
     let nextRefresh = controller.ui.delay;
     const drive: Drive = {
       press: async (k) => {
-        stdin.send(k.bytes);
+        keys.send(k.bytes);
         await settle();
         held += TYPING;
         clock();
@@ -123,11 +98,9 @@ export async function recordLesson(lesson: Lesson, options: LessonRecordOptions 
     });
     cast.marker(now, 'the end');
     await drive.read();
-    capturing = false;
-    cast.add(now, screen.end());
-    return cast.toString();
+    return recording.finish();
   } finally {
-    instance?.unmount();
+    recording?.unmount();
     bench.close();
   }
 }

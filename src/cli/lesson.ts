@@ -6,10 +6,11 @@
  */
 import { relative } from 'node:path';
 import { findLesson, type LessonFile, lessonFiles } from '../lesson/catalog.ts';
-import { checkLesson } from '../lesson/check.ts';
+import { checkLesson, replayTo } from '../lesson/check.ts';
 import { lessonScreen, lessonSession, viewOf } from '../lesson/host.ts';
 import { ProgressStore, progressLine } from '../lesson/progress.ts';
 import { LessonShell } from '../lesson/shell.ts';
+import { wrap } from '../render/text.ts';
 import { type Lesson, loadLesson } from '../scenario/lesson.ts';
 import { LocalLink } from '../session/link.ts';
 import { runDashboard } from '../ui/run.tsx';
@@ -22,6 +23,8 @@ export interface LessonCommandOptions {
   readonly record?: string;
   readonly size?: { cols: number; rows: number };
   readonly reset?: boolean;
+  /** Go on at this step (from 1): the steps before it are taken with the model solution. */
+  readonly from?: number;
   readonly seed?: number;
   readonly theme?: string;
   readonly color?: boolean;
@@ -29,7 +32,7 @@ export interface LessonCommandOptions {
 
 export async function runLessonCommand(name: string | undefined, opts: LessonCommandOptions): Promise<void> {
   if (opts.reset) {
-    if (name !== undefined || opts.check || opts.idle || opts.record !== undefined)
+    if (name !== undefined || opts.check || opts.idle || opts.record !== undefined || opts.from !== undefined)
       throw new UsageError('lesson --reset forgets all progress: give it no lesson and no other option');
     const store = new ProgressStore();
     store.reset();
@@ -38,6 +41,7 @@ export async function runLessonCommand(name: string | undefined, opts: LessonCom
   }
   if (name === undefined) {
     if (opts.record !== undefined) throw new UsageError('lesson --record: name the lesson to record');
+    if (opts.from !== undefined) throw new UsageError('lesson --from: name the lesson to go on with');
     if (opts.check || opts.idle) {
       // Every shipped lesson, in order: the command .ci/run uses.
       let sound = true;
@@ -51,6 +55,14 @@ export async function runLessonCommand(name: string | undefined, opts: LessonCom
   const file = findLesson(name);
   if (typeof file === 'string') throw new UsageError(file);
   const lesson = loadLesson(file.path);
+  if (opts.from !== undefined) {
+    if (opts.check || opts.idle || opts.record !== undefined)
+      throw new UsageError(
+        'lesson --from goes on with a lesson on the dashboard: not with --check, --idle or --record',
+      );
+    if (opts.from > lesson.steps.length)
+      throw new UsageError(`lesson --from ${opts.from}: ${lesson.title} has ${lesson.steps.length} steps`);
+  }
   if (opts.record !== undefined) {
     const sound = await runLessonRecord(lesson, opts.record, {
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
@@ -83,9 +95,14 @@ async function teach(file: LessonFile, lesson: Lesson, opts: LessonCommandOption
   const next = nextLesson(file);
   const shell = new LessonShell(lesson, link, {
     ...(file.number > 0 ? { number: file.number } : {}),
-    progress,
     ...(next ? { next } : {}),
   });
+  // The steps before --from are the model solution's, not the trainee's: not in their progress.
+  if (opts.from !== undefined && opts.from > 1) {
+    console.log(`${lesson.title}: replaying steps 1 to ${opts.from - 1} with the lesson's own solution...`);
+    await replayTo(shell, session, opts.from);
+  }
+  shell.keepProgress(progress);
   try {
     await runDashboard(shell.link, {
       theme: opts.theme ?? 'dark',
@@ -105,34 +122,42 @@ async function teach(file: LessonFile, lesson: Lesson, opts: LessonCommandOption
   }
   const name = file.name;
   console.log(`${lesson.title}: ${progressLine(progress.get(name))}.`);
+  const at = shell.run.state?.index;
   if (shell.run.finished && next) console.log(`Next: ${next}.`);
-  else if (!shell.run.finished)
-    console.log(`To go on: memvisor lesson ${file.number || file.path} (it starts again at step 1).`);
+  else if (at !== undefined && at > 0)
+    console.log(
+      `To go on at step ${at + 1}: memvisor lesson ${file.number || file.path} --from ${at + 1}\n(the steps before it are replayed with the lesson's own solution).`,
+    );
+  else if (!shell.run.finished) console.log(`To go on: memvisor lesson ${file.number || file.path}.`);
 }
 
 /** Each lesson with what it teaches and how far the trainee got; then where to go next. */
 function listLessons(): void {
   const progress = new ProgressStore();
   if (progress.warning) console.error(`warning: ${progress.warning}`);
-  const files = lessonFiles();
-  console.log('Lessons: memvisor lesson NUMBER starts one on the dashboard (q quits, h helps).\n');
+  for (const l of lessonList(progress, process.stdout.columns || 80)) console.log(l);
+}
+
+/** The list's lines at this width: the descriptions wrapped under their titles, never cut mid-word. */
+export function lessonList(progress: ProgressStore, width: number): string[] {
+  const out = ['Lessons: memvisor lesson NUMBER starts one on the dashboard (q quits, h helps).', ''];
+  const indent = (text: string): string[] => wrap(text, Math.max(20, width - 5)).map((l) => `    ${l}`);
   let suggestion: LessonFile | undefined;
-  for (const f of files) {
+  for (const f of lessonFiles()) {
     const l = loadLesson(f.path);
     const p = progress.get(f.name);
     if (!p?.finished) suggestion ??= f;
-    console.log(
-      `${String(f.number).padStart(2)}  ${l.title.padEnd(46)} ${String(l.minutes).padStart(2)} min`,
-    );
-    console.log(`    ${l.description}`);
-    if (p) console.log(`    your progress: ${progressLine(p)}`);
+    out.push(`${String(f.number).padStart(2)}  ${l.title.padEnd(46)} ${String(l.minutes).padStart(2)} min`);
+    out.push(...indent(l.description));
+    if (p) out.push(...indent(`your progress: ${progressLine(p)}`));
   }
-  console.log('');
-  console.log(
+  out.push(
+    '',
     suggestion
       ? `Next: memvisor lesson ${suggestion.number}`
       : 'Every lesson done: try a preset of your own (memvisor presets), or memvisor compare.',
   );
+  return out;
 }
 
 /** Prints a line per step; true when the lesson is sound (every step passes, or with --idle every task fails). */

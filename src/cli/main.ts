@@ -4,6 +4,7 @@ import { isPersonalityName, PERSONALITY_NAMES } from '../engine/policy/index.ts'
 import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalitiesInParallel, type PersonalityOutcome } from '../session/compare.ts';
+import { NoTerminalError } from '../ui/no-terminal.ts';
 import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
 import { attachCommand, wallAttachCommand } from './attach.ts';
@@ -113,9 +114,9 @@ program
         ...(opts.personality === undefined ? {} : { personality: opts.personality }),
       });
       const shareLog = new ShareLog();
-      let publisher: Awaited<ReturnType<typeof startSharing>> = null;
+      let sharing: Awaited<ReturnType<typeof startSharing>> = null;
       try {
-        publisher = await startSharing(link, file, opts, shareLog.log);
+        sharing = await startSharing(link, file, opts, shareLog);
         await runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
@@ -124,7 +125,7 @@ program
           notes: shareLog.notes,
         });
       } finally {
-        await publisher?.close();
+        await sharing?.close();
         await link.close();
         shareLog.print();
       }
@@ -301,6 +302,11 @@ program
   .option('--record <file>', "write the lesson's model solution as asciicast v2, a marker at each step")
   .option('--size <COLSxROWS>', 'with --record: terminal size, such as 120x36 (the default)', sizeArg)
   .option('--reset', 'forget all progress')
+  .option(
+    '--from <step>',
+    'go on at this step; the steps before it are taken with the model solution',
+    positiveInt('--from'),
+  )
   .option('--seed <n>', "random seed (overrides the lesson's)", seedArg)
   .option('--theme <name>', 'colour theme from themes/ (dark, light, mono)', 'dark')
   .option('--no-color', 'no colours (also when NO_COLOR is set)')
@@ -311,6 +317,7 @@ program
         check?: boolean;
         idle?: boolean;
         reset?: boolean;
+        from?: number;
         seed?: number;
         theme: string;
         color: boolean;
@@ -378,7 +385,12 @@ try {
   if (err instanceof CommanderError) {
     // Commander has printed its message (or the help, or the version) already.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof PresetError || err instanceof UsageError || err instanceof ThemeError) {
+  } else if (
+    err instanceof PresetError ||
+    err instanceof UsageError ||
+    err instanceof ThemeError ||
+    err instanceof NoTerminalError
+  ) {
     console.error(err.message);
     process.exitCode = 2;
   } else {

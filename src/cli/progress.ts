@@ -40,7 +40,10 @@ export function clockTime(seconds: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
 }
 
-/** The bar's line, cut to the terminal's width. */
+/**
+ * The bar's line, fitted to the terminal's width by leaving out whole parts, the least needed first (the
+ * rate, the label, the simulated time), never by cutting a number in two.
+ */
 export function progressLine(
   label: string,
   done: number,
@@ -52,18 +55,21 @@ export function progressLine(
 ): string {
   const fraction = total > 0 ? Math.min(1, done / total) : 1;
   const rate = wallSeconds > 0 ? done / wallSeconds : null;
-  const parts = [
+  const parts: (string | null)[] = [
     label,
     `[${bar(fraction)}]`,
     `${String(Math.floor(fraction * 100)).padStart(3)}%`,
     `t=${clockTime(done)} of ${clockTime(total)}`,
-    rate === null ? '' : ` ${rate.toFixed(1)} sim s/s`,
-    left === null ? '' : ` ${clockTime(left)} left`,
+    rate === null ? null : ` ${rate.toFixed(1)} sim s/s`,
+    left === null ? null : ` ${clockTime(left)} left`,
   ];
-  return parts
-    .join(' ')
-    .trimEnd()
-    .slice(0, Math.max(0, width - 1));
+  const text = (): string => parts.filter((p) => p !== null).join(' ');
+  const room = Math.max(0, width - 1);
+  for (const drop of [4, 0, 3]) {
+    if (text().length <= room) break;
+    parts[drop] = null;
+  }
+  return text().slice(0, room);
 }
 
 /** A bar labelled `label` over `total` simulated seconds on `stream` (standard error by default). */

@@ -29,7 +29,7 @@ import { Session } from '../session/session.ts';
 import { DEFAULT_DELAY } from '../ui/config.ts';
 import { Controller } from '../ui/controller.ts';
 import { ScreenWriter } from '../ui/screen-writer.ts';
-import { loadTheme, themeNames } from '../ui/theme.ts';
+import { loadTheme, type Theme, themeNames } from '../ui/theme.ts';
 import { progressBar } from './progress.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -92,14 +92,64 @@ export const settle = async (): Promise<void> => {
   for (let i = 0; i < 2; i++) await new Promise<void>((r) => setImmediate(r));
 };
 
-/** Records `script`; returns the asciicast text. */
-export async function recordScript(script: Script, options: RecordOptions = {}): Promise<string> {
+/** The real dashboard mounted into a recording: Ink runs the App on a terminal of fixed size. */
+export interface Recording {
+  readonly cast: Asciicast;
+  /** Rows as the terminal receives them (captions, repaints). */
+  readonly screen: ScreenWriter;
+  /** Keystrokes in, as the bytes a terminal sends. */
+  readonly keys: KeyFeed;
+  /** The last picture kept: the cast's text. */
+  finish(): string;
+  unmount(): void;
+}
+
+/**
+ * Mounts the App for `controller` and records every frame it draws at the recorder's time `now()`; resolves
+ * once the App reads keys (React runs effects after the commit).
+ */
+export async function mountRecording(
+  controller: Controller,
+  options: { cols: number; rows: number; title: string; theme: Theme; now: () => number },
+): Promise<Recording> {
   process.env.NODE_ENV ??= 'production';
   const [{ render }, { createElement }, { App }] = await Promise.all([
     import('ink'),
     import('react'),
     import('../ui/components/App.tsx'),
   ]);
+  const { cols, rows, now } = options;
+  const cast = new Asciicast({ width: cols, height: rows, title: options.title, env: CAST_ENV });
+  const screen = new ScreenWriter(cols, rows);
+  const keys = new KeyFeed();
+  let capturing = true;
+  const draw = (lines: readonly string[]): void => {
+    if (capturing) cast.add(now(), screen.frame(lines));
+  };
+  cast.add(0, screen.start());
+  const instance = render(createElement(App, { controller, theme: options.theme, draw }), {
+    stdout: new NullTerminal(cols, rows) as unknown as NodeJS.WriteStream,
+    stdin: keys as unknown as NodeJS.ReadStream,
+    stderr: new NullTerminal(cols, rows) as unknown as NodeJS.WriteStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  for (let i = 0; i < 10 && keys.listenerCount('readable') === 0; i++) await settle();
+  return {
+    cast,
+    screen,
+    keys,
+    finish: () => {
+      capturing = false;
+      cast.add(now(), screen.end());
+      return cast.toString();
+    },
+    unmount: () => instance.unmount(),
+  };
+}
+
+/** Records `script`; returns the asciicast text. */
+export async function recordScript(script: Script, options: RecordOptions = {}): Promise<string> {
   const cols = options.cols ?? script.cols;
   const rows = options.rows ?? script.rows;
   const speed = script.speed;
@@ -108,12 +158,10 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
   const session = new Session(script.preset, {
     ...(seed === undefined ? {} : { seed }),
     ...(script.personality === undefined ? {} : { personality: script.personality }),
+    ownClock: OWN_CLOCK,
   });
   for (const w of session.warnings) warn(w);
-  const stdout = new NullTerminal(cols, rows);
-  const stdin = new KeyFeed();
-  const stderr = new NullTerminal(cols, rows);
-  let instance: { unmount(): void } | undefined;
+  let recording: Recording | undefined;
   let controller: Controller | undefined;
   try {
     // The header's "speed" is the recording's: simulated seconds per recorded second.
@@ -132,34 +180,19 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
     });
     const c = controller;
     const theme = loadTheme(script.theme ?? 'dark', script.color, { level: 2 });
-    const cast = new Asciicast({ width: cols, height: rows, title: script.title, env: CAST_ENV });
-    const screen = new ScreenWriter(cols, rows);
 
     /** Recorded seconds the simulated clock stood still for (holds, typing). */
     let held = 0;
     let now = 0;
     const recorded = (t: number): number => held + t / speed;
-    let capturing = true;
-    const draw = (rows: readonly string[]): void => {
-      if (capturing) cast.add(now, screen.frame(rows));
-    };
     let quitAt: ScriptStep | undefined;
     let current: ScriptStep | undefined;
     c.onQuit = () => {
       quitAt = current;
     };
+    recording = await mountRecording(c, { cols, rows, title: script.title, theme, now: () => now });
+    const { cast, screen, keys } = recording;
     c.onRepaint = () => cast.add(now, screen.repaint());
-
-    cast.add(0, screen.start());
-    instance = render(createElement(App, { controller: c, theme, draw }), {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      stderr: stderr as unknown as NodeJS.WriteStream,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    });
-    // The first frame, and the input handler attached (React runs effects after the commit).
-    for (let i = 0; i < 10 && stdin.listenerCount('readable') === 0; i++) await settle();
 
     const fail = (step: ScriptStep, message: string): never => {
       throw new PresetError([
@@ -182,7 +215,7 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
         }
       } else {
         for (const key of a.keys) {
-          stdin.send(key.bytes);
+          keys.send(key.bytes);
           await settle();
           if (quitAt) return;
           if (session.clock.paused) {
@@ -219,11 +252,9 @@ export async function recordScript(script: Script, options: RecordOptions = {}):
           `the ${steps.length - next} step(s) after it were not recorded`,
       );
     }
-    capturing = false;
-    cast.add(now, screen.end());
-    return cast.toString();
+    return recording.finish();
   } finally {
-    instance?.unmount();
+    recording?.unmount();
     controller?.stop();
     session.close();
   }

@@ -4,10 +4,10 @@
  * back by configuration, and the kind reads them against the published figures.
  */
 import { runInWorkers } from '../session/worker-pool.ts';
+import type { ExperimentSpec } from './experiment-spec.ts';
 import { type Job, type JobResult, runJob } from './job.ts';
 import { kindOf } from './kinds/index.ts';
 import type { Outcome } from './outcome.ts';
-import type { ExperimentSpec } from './spec.ts';
 
 /** Progress in simulated seconds, over all of an experiment's configurations. */
 export type OnProgress = (done: number, total: number) => void;

@@ -12,27 +12,8 @@ import { leadingComment, presetFromData, toProblem } from '../scenario/preset.ts
 import { check, expected, strictMap, text } from '../scenario/preset-schema.ts';
 import { type Finding, PresetError, type Problem } from '../scenario/problems.ts';
 import { isMapping, readMapping } from '../scenario/yaml-source.ts';
+import type { ExperimentSpec } from './experiment-spec.ts';
 import { KIND_NAMES, type KindName, kindOf } from './kinds/index.ts';
-
-export interface ExperimentSpec {
-  /** The file's name without .yaml: what `memvisor experiment NAME` takes. */
-  readonly name: string;
-  readonly file: string;
-  /** The file's first comment line. */
-  readonly title: string;
-  readonly kind: KindName;
-  readonly seed: number;
-  /** The figure the experiment measures, in words. */
-  readonly figure: string;
-  /** Where the published figures come from. */
-  readonly source: string;
-  /** The base preset, as data in preset syntax (checked). */
-  readonly preset: Record<string, unknown>;
-  /** The kind's parameters (checked by the kind). */
-  readonly params: unknown;
-  /** Where the model falls short of what the experiment measures, in words: printed with every report. */
-  readonly shortfalls: readonly string[];
-}
 
 const map = (what: string) => z.record(z.string(), z.unknown(), { error: expected(what) });
 

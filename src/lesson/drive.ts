@@ -47,6 +47,28 @@ export interface BenchOptions {
   readonly number?: number;
 }
 
+/** A dashboard controller without a terminal on the lesson's host, the lesson started on it. */
+export function benchController(
+  shell: LessonShell,
+  session: Session | CompareSession,
+  cols = 120,
+  rows = 40,
+): Controller {
+  const controller = new Controller(shell.link, {
+    screen: lessonScreen(shell.lesson, session.snapshot),
+    // No saved layout: the same lesson looks the same for everyone.
+    layout: { delay: DEFAULT_DELAY, esxtop: DEFAULT_ESX_LAYOUT, xentop: DEFAULT_XEN_LAYOUT },
+    cols,
+    rows,
+    sampler: false,
+    refreshTimer: false,
+    lesson: shell,
+  });
+  shell.onChange = () => controller.refresh(true);
+  shell.start(() => viewOf(controller));
+  return controller;
+}
+
 export function openBench(lesson: Lesson, options: BenchOptions = {}): Bench {
   const session = lessonSession(lesson, options.seed);
   const link = new LocalLink(session);
@@ -54,18 +76,7 @@ export function openBench(lesson: Lesson, options: BenchOptions = {}): Bench {
     now: options.now ?? (() => session.snapshot.t),
     ...(options.number ? { number: options.number } : {}),
   });
-  const controller = new Controller(shell.link, {
-    screen: lessonScreen(lesson, session.snapshot),
-    // No saved layout: the same lesson looks the same for everyone.
-    layout: { delay: DEFAULT_DELAY, esxtop: DEFAULT_ESX_LAYOUT, xentop: DEFAULT_XEN_LAYOUT },
-    cols: options.cols ?? 120,
-    rows: options.rows ?? 40,
-    sampler: false,
-    refreshTimer: false,
-    lesson: shell,
-  });
-  shell.onChange = () => controller.refresh(true);
-  shell.start(() => viewOf(controller));
+  const controller = benchController(shell, session, options.cols, options.rows);
   return {
     session,
     link,
@@ -103,13 +114,20 @@ const ESC = key('Esc');
 export interface DriveOptions {
   /** The trainee does nothing: no solution is run (but they read, answer and go on). */
   readonly idle?: boolean;
+  /**
+   * Simulated seconds the trainee spends on each task before acting (reading it, finding the keys): a
+   * lesson must not pass only for a trainee who acts at once.
+   */
+  readonly pause?: number;
+  /** Stop when this step (from 0) begins, before it is taken: where a trainee who stopped there goes on. */
+  readonly stopAt?: number;
   /** Each step as it ends. */
   readonly onStep?: (report: StepReport) => void;
 }
 
 /** Takes the lesson to its end; one report per step, in order. */
 export async function driveLesson(
-  bench: Bench,
+  bench: Pick<Bench, 'shell' | 'controller' | 'session'>,
   drive: Drive,
   options: DriveOptions = {},
 ): Promise<StepReport[]> {
@@ -143,6 +161,7 @@ export async function driveLesson(
     const step = run.step;
     const state = run.state;
     if (!step || !state) break;
+    if (options.stopAt !== undefined && state.index >= options.stopAt) break;
     drive.begin?.(step);
     await drive.read();
     let detail = '';
@@ -154,7 +173,10 @@ export async function driveLesson(
       await drive.press(key(String(step.answer + 1)));
     }
     if (step.kind === 'task' && !options.idle) {
-      for (const a of step.solution) {
+      const pause: SolutionAction[] = options.pause
+        ? [{ kind: 'wait', text: `wait ${options.pause}s`, seconds: options.pause }]
+        : [];
+      for (const a of [...pause, ...step.solution]) {
         const refused = await act(a);
         if (refused) {
           detail = refused;

@@ -39,6 +39,8 @@ export class LessonShell implements LessonPort {
   private view: () => View = () => ({ screen: 'esxtop', guest: null });
   private unsubscribe: (() => void) | undefined;
   private skipArmed = false;
+  /** Where progress goes; none while the model solution takes the steps (replayTo). */
+  private progress: ProgressStore | undefined;
   private pausedByLesson = false;
 
   constructor(
@@ -47,13 +49,15 @@ export class LessonShell implements LessonPort {
     private readonly options: ShellOptions = {},
   ) {
     this.run = new LessonRun(lesson, options.now ?? (() => Date.now() / 1000));
+    this.progress = options.progress;
     this.link = new TraineeLink(host, this.run);
   }
 
   /** Begins at the host's current time; `view` says what the trainee has on screen. */
   start(view: () => View): void {
     this.view = view;
-    this.run.begin(this.host.snapshot.t);
+    // A lesson replayed to a later step (replayTo) goes on where it is.
+    if (!this.run.state && this.run.results.length === 0) this.run.begin(this.host.snapshot.t);
     this.unsubscribe = this.host.subscribe(() => this.observe());
     this.observe();
     this.syncClock();
@@ -188,10 +192,15 @@ export class LessonShell implements LessonPort {
     return null;
   }
 
+  /** From now on each step is recorded as it ends. */
+  keepProgress(store: ProgressStore): void {
+    this.progress = store;
+  }
+
   private recordLast(): void {
     const r = this.run.results[this.run.results.length - 1];
     if (r)
-      this.options.progress?.record(
+      this.progress?.record(
         this.lesson.name.replace(/^\d+-/, ''),
         this.lesson.title,
         this.lesson.steps.length,

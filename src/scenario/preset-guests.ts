@@ -10,6 +10,9 @@ import { isMapping } from './yaml-source.ts';
 export interface PresetGuest {
   config: GuestConfig;
   workloads: WorkloadSpec[];
+  /** Where the guest is written in its file (for a personality that refuses it at power-on). */
+  line?: number;
+  col?: number;
 }
 
 /** How a preset spells each GuestConfig field, to point problems at the right key. */

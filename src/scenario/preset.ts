@@ -93,7 +93,7 @@ export function presetFromData(data: Record<string, unknown>, place: PresetPlace
     personality: root.personality ?? 'esx',
     host,
     hostSettings: isMapping(data.host) ? Object.keys(data.host) : [],
-    guests,
+    guests: guests.map((g, i) => ({ ...g, ...locate(['guests', i]) })),
     timeline,
   };
 }

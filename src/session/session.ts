@@ -28,6 +28,11 @@ export interface SessionOptions {
    * the personality refuses is then an error event (and `refusal`), not an exception.
    */
   stepwisePowerOn?: boolean;
+  /**
+   * The caller keeps a clock of its own (a recording's follows its script): the timeline's clock
+   * commands are skipped, each with a line in the event log giving this as the reason.
+   */
+  ownClock?: string;
 }
 
 /**
@@ -61,6 +66,8 @@ export class Session {
   private readonly guestCount: number;
   /** Why a preset guest could not be powered on (stepwise power-on), or null. */
   refusal: string | null = null;
+  /** Why the timeline's clock commands are skipped, or undefined when they run. */
+  private readonly ownClock: string | undefined;
 
   constructor(
     readonly preset: Preset,
@@ -75,6 +82,7 @@ export class Session {
     });
     this.warnings = unusedSettings(preset, this.host.personality);
     for (const w of this.warnings) this.host.log('warning', w);
+    this.ownClock = options.ownClock;
     this.timeline = [...preset.timeline].sort((a, b) => a.at - b.at);
     this.pending = [...preset.guests];
     this.guestCount = preset.guests.length;
@@ -286,10 +294,17 @@ export class Session {
     const i = this.guestCount - this.pending.length - 1;
     if (throwing) {
       throw new PresetError([
-        { file: this.preset.file, line: 0, col: 0, path: `guests[${i}]`, message: r.error },
+        {
+          file: this.preset.file,
+          line: g.line ?? 0,
+          col: g.col ?? 0,
+          path: `guests[${i}]`,
+          message: r.error,
+        },
       ]);
     }
-    const text = `${this.preset.file}: guest ${g.config.name}: ${r.error}`;
+    const where = g.line ? `${this.preset.file}:${g.line}:${g.col}` : this.preset.file;
+    const text = `${where}: guest ${g.config.name}: ${r.error}`;
     this.refusal ??= text;
     this.host.log('error', `${text}; the host runs without it`);
   }
@@ -300,6 +315,10 @@ export class Session {
       this.timeline[this.nextTimeline].at <= this.host.t + 1e-9
     ) {
       const item = this.timeline[this.nextTimeline++];
+      if (this.ownClock !== undefined && isClockCommand(item.command)) {
+        this.host.log('command', `${item.text}: skipped: ${this.ownClock}`);
+        continue;
+      }
       const r = this.apply(item.command);
       if (!r.ok) this.host.log('error', `${this.preset.file}:${item.line}: ${item.text}: ${r.error}`);
     }

@@ -71,9 +71,14 @@ export function readTokenFile(path: string): string {
     if (!statSync(path).isFile()) throw new Error('not a file');
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new AddressError(
-      `--token-file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file (ENOENT)'
+        : code === 'EACCES'
+          ? 'permission denied (EACCES)'
+          : (code ?? (e as Error).message);
+    throw new AddressError(`--token-file ${path}: cannot read: ${why}`);
   }
   const token = (text.split('\n')[0] ?? '').trim();
   if (token.length < 16)

@@ -390,3 +390,8 @@ export const HANDLERS = {
     },
   },
 } satisfies Record<Action, Handler>;
+
+/** The actions that change the host: a read-only link refuses them, and its key hints leave them out. */
+export const CHANGING: ReadonlySet<Action> = new Set(
+  (Object.entries(HANDLERS) as [Action, Handler][]).filter(([, h]) => h.changes === true).map(([a]) => a),
+);

@@ -10,18 +10,23 @@
 import type { CommandResult } from '../engine/commands.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import type { HostSnapshot } from '../engine/snapshot.ts';
-import { DEFAULT_ESX_LAYOUT } from '../render/esxtop.ts';
 import { EventFeed, History } from '../render/history.ts';
 import type { Line } from '../render/text.ts';
-import { DEFAULT_XEN_LAYOUT } from '../render/xentop.ts';
 import type { HostLink } from '../session/link.ts';
-import { type ActionState, type Effect, HANDLERS, type LessonAct, type Outcome } from './actions.ts';
-import { DEFAULT_DELAY, type SavedLayout, saveLayout } from './config.ts';
+import {
+  type ActionState,
+  CHANGING,
+  type Effect,
+  HANDLERS,
+  type LessonAct,
+  type Outcome,
+} from './actions.ts';
+import { type SavedLayout, saveLayout } from './config.ts';
 import type { Step } from './forms.ts';
 import { bodyHeight, type FrameModel, renderFrame } from './frame.ts';
 import { decodeInput, type KeyEvent, lookup } from './keys.ts';
 import { fixSelection, type Geometry, keepVisible } from './navigation.ts';
-import { keyContext, type Message, type UiState } from './state.ts';
+import { initialUi, keyContext, type Message, type UiState } from './state.ts';
 import { type Sampler, sampleUsage, type Usage } from './usage.ts';
 
 /** A lesson under way (memvisor lesson): its pane, and what its keys do. */
@@ -89,22 +94,7 @@ export class Controller {
     this.cols = options.cols ?? 80;
     this.rows = options.rows ?? 24;
     this.snap = link.snapshot;
-    this.ui = {
-      screen,
-      table: screen === 'compare' ? 'esxtop' : screen,
-      overlay: null,
-      selectedGid: null,
-      esxTop: 0,
-      xenTop: 0,
-      hscroll: 0,
-      esx: options.layout?.esxtop ?? DEFAULT_ESX_LAYOUT,
-      xen: options.layout?.xentop ?? DEFAULT_XEN_LAYOUT,
-      delay: options.layout?.delay ?? DEFAULT_DELAY,
-      message: null,
-      eventsBack: 0,
-      commands: [],
-      ...(options.lesson ? { lessonPane: true } : {}),
-    };
+    this.ui = { ...initialUi(screen, options.layout), ...(options.lesson ? { lessonPane: true } : {}) };
     if (link.history) this.history.load(link.history);
     this.onSnapshot(this.snap);
     this.unsubscribe = link.subscribe((s) => {
@@ -210,6 +200,7 @@ export class Controller {
       compare: cmp ? { hosts: cmp.hosts, refused: cmp.refused } : null,
       lesson: this.ui.lessonPane && this.options.lesson ? this.options.lesson : null,
       readOnly: this.link.readOnly,
+      ...(this.link.readOnly === null ? {} : { refused: CHANGING }),
     };
   }
 
@@ -305,7 +296,7 @@ export class Controller {
         return undefined;
       }
       const handler = HANDLERS[binding.action];
-      if ('changes' in handler && handler.changes && this.link.readOnly !== null) {
+      if (CHANGING.has(binding.action) && this.link.readOnly !== null) {
         this.patch({ message: { text: `read-only: ${this.link.readOnly}`, kind: 'error' } });
         this.done();
         return undefined;

@@ -25,6 +25,12 @@ export interface FormState {
   readonly workloadType?: WorkloadType;
   readonly fields: readonly FormField[];
   readonly focus: number;
+  /**
+   * Whether the focused field has been typed into since focus came to it. Until then its value is
+   * selected, as in a dialog: the first key typed replaces it (a trainee who tabs to "none" and types
+   * 96MB means 96MB, not none96MB); Backspace edits it instead.
+   */
+  readonly typing?: boolean;
   readonly error?: string;
   /** Values the form opened with (edit: only what changed is sent). */
   readonly original?: Readonly<Record<string, string>>;
@@ -141,6 +147,7 @@ export function startWorkloadForm(guest: GuestSnapshot, type: WorkloadType): For
 
 const setField = (f: FormState, i: number, value: string): FormState => ({
   ...f,
+  typing: true,
   error: undefined,
   fields: f.fields.map((x, j) => (j === i ? { ...x, value } : x)),
 });
@@ -152,7 +159,7 @@ export function formInsert(f: FormState, typed: string): FormState {
     const pick = field.choices?.find((c) => c.startsWith(typed.toLowerCase()));
     return pick ? setField(f, f.focus, pick) : f;
   }
-  return setField(f, f.focus, field.value + typed);
+  return setField(f, f.focus, (f.typing ? field.value : '') + typed);
 }
 
 export function formErase(f: FormState): FormState {
@@ -169,6 +176,7 @@ export function formClear(f: FormState): FormState {
 
 export const formMove = (f: FormState, by: number): FormState => ({
   ...f,
+  typing: false,
   focus: (f.focus + by + f.fields.length) % f.fields.length,
 });
 

@@ -50,6 +50,8 @@ export interface FrameModel {
   readonly compare: { readonly hosts: readonly HostSnapshot[]; readonly refused: readonly string[] } | null;
   /** Why commands are refused (a viewer attached to another memvisor), or null. */
   readonly readOnly?: string | null;
+  /** The actions a read-only link refuses: the key hints leave them out. */
+  readonly refused?: ReadonlySet<Action>;
   /** A lesson's pane, when it is shown (memvisor lesson): its lines for the frame's width and height. */
   readonly lesson?: { pane(cols: number, frameHeight: number): Line[] } | null;
 }
@@ -66,7 +68,7 @@ function clockState(s: HostSnapshot): Span {
 
 /**
  * The dashboard's own line: simulated time, speed (asked, and achieved when the engine does not keep
- * up), seed, personality, clock state, delay, its CPU and RSS.
+ * up), seed, personality (on the compare screen every host's), clock state, delay, its CPU and RSS.
  */
 export function topBar(m: FrameModel): Line {
   const s = m.snap;
@@ -80,7 +82,13 @@ export function topBar(m: FrameModel): Line {
     span('  seed ', 'dim'),
     span(String(s.seed), 'value'),
     span('  ', 'dim'),
-    span(s.personality, 'value'),
+    // The compare screen shows every host; the other screens show the first one's.
+    span(
+      m.ui.screen === 'compare' && m.compare
+        ? m.compare.hosts.map((h) => h.personality).join(',')
+        : s.personality,
+      'value',
+    ),
     span('  '),
     clockState(s),
     ...(m.readOnly ? [span('  read-only', 'warn')] : []),
@@ -118,15 +126,30 @@ const HINTS: [Action, string][] = [
   ['quit', 'quit'],
 ];
 
-/** The default status line: the main keys, from the key table. */
-export function hintLine(): Line {
-  const spans: Span[] = [];
-  for (const [action, word] of HINTS) {
-    const b = KEYS.find((k) => k.action === action && k.context === 'global');
-    if (!b) continue;
-    spans.push(span(keyLabel(b.keys[0]), 'key'), span(` ${word}  `, 'dim'));
+/**
+ * The default status line: the main keys, from the key table, without those that would be refused. Only
+ * whole hints, never one cut off: the first (help) and the last (quit) always, and as many of the others,
+ * in order, as the width leaves room for.
+ */
+export function hintLine(refused: ReadonlySet<Action> = new Set(), width = Number.POSITIVE_INFINITY): Line {
+  const hints = HINTS.flatMap(([action, word]) => {
+    const b = refused.has(action)
+      ? undefined
+      : KEYS.find((k) => k.action === action && k.context === 'global');
+    return b ? [{ key: keyLabel(b.keys[0]), word: ` ${word}` }] : [];
+  });
+  const size = (h: { key: string; word: string }): number => h.key.length + h.word.length + 2;
+  const first = hints[0];
+  const last = hints[hints.length - 1];
+  const kept = hints.length > 0 ? [first] : [];
+  let room = width - (hints.length > 1 ? size(first) + size(last) - 2 : size(first));
+  for (const h of hints.slice(1, -1)) {
+    if (size(h) > room) break;
+    kept.push(h);
+    room -= size(h);
   }
-  return { spans };
+  if (hints.length > 1) kept.push(last);
+  return { spans: kept.flatMap((h) => [span(h.key, 'key'), span(`${h.word}  `, 'dim')]) };
 }
 
 const MESSAGE_ROLE: Record<Message['kind'], Role> = { info: 'text', ok: 'ok', warn: 'warn', error: 'error' };
@@ -138,7 +161,7 @@ function statusLines(m: FrameModel): Line[] {
   const msg = m.ui.message;
   if (msg) return [line(span(msg.text, MESSAGE_ROLE[msg.kind]))];
   if (m.ui.screen === 'xentop' && !o) return [xentopKeyLine(m.ui.xen)];
-  return [hintLine()];
+  return [hintLine(m.refused, m.cols)];
 }
 
 function panelLines(m: FrameModel, room: number): Line[] {

@@ -110,10 +110,14 @@ export function paneRoom(m: LessonPaneModel, frameHeight: number): number {
   return Math.max(6, Math.floor(frameHeight * (reading ? 0.6 : 0.36)));
 }
 
+/** The widest the pane's text runs, however wide the terminal. */
+export const TEXT_WIDTH = 100;
+
 /** The pane's lines at this width, for a frame this high (the text is cut first, never the keys). */
 export function lessonPane(m: LessonPaneModel, width: number, frameHeight: number): Line[] {
   const maxHeight = paneRoom(m, frameHeight);
-  const w = Math.max(20, width - 2);
+  // Lines of prose longer than about 100 characters are hard to follow from one end to the next.
+  const w = Math.min(TEXT_WIDTH, Math.max(20, width - 2));
   const where = m.kind === 'done' ? 'the end' : `step ${m.step} of ${m.steps}`;
   const head = ` ${m.title} · ${where} `;
   const title = line(
@@ -121,21 +125,24 @@ export function lessonPane(m: LessonPaneModel, width: number, frameHeight: numbe
     span(head, 'title'),
     span('─'.repeat(Math.max(0, width - head.length - 1)), 'border'),
   );
-  const body: Line[] = [];
-  const add = (text: string, role: Role = 'text', lead = ''): void => {
-    markCode(reflow(text, w - lead.length), role).forEach((spans, i) => {
+  // The step's text, then what the trainee must keep in view (a question's choices, the hints asked
+  // for): when the pane is too small the text is cut, not what follows it.
+  const text: Line[] = [];
+  const kept: Line[] = [];
+  const add = (to: Line[], t: string, role: Role = 'text', lead = ''): void => {
+    markCode(reflow(t, w - lead.length), role).forEach((spans, i) => {
       const indent = i === 0 && lead ? span(` ${lead}`, 'label') : span(' '.repeat(lead.length + 1));
-      body.push({ spans: [indent, ...spans] });
+      to.push({ spans: [indent, ...spans] });
     });
   };
   const ended = m.status !== 'active' && m.kind !== 'explain';
   if (!ended) {
-    add(m.text, 'text', `${KIND[m.kind]} `);
+    add(text, m.text, 'text', `${KIND[m.kind]} `);
     m.choices?.forEach((c, i) => {
-      body.push(line(span(`   ${i + 1}`, 'key'), span(`  ${c}`, 'text')));
+      kept.push(line(span(`   ${i + 1}`, 'key'), span(`  ${c}`, 'text')));
     });
     m.hints.forEach((h, i) => {
-      add(h, 'accent', `Hint ${i + 1}: `);
+      add(kept, h, 'accent', `Hint ${i + 1}: `);
     });
   } else {
     const ok = m.status === 'passed';
@@ -148,11 +155,18 @@ export function lessonPane(m: LessonPaneModel, width: number, frameHeight: numbe
         : ok
           ? 'Done.'
           : 'Not done.');
-    add(verdict, ok ? 'ok' : 'warn', ok ? '✓ ' : '✗ ');
-    if (m.outcome) add(m.outcome);
+    add(text, verdict, ok ? 'ok' : 'warn', ok ? '✓ ' : '✗ ');
+    if (m.outcome) add(text, m.outcome);
   }
   const room = Math.max(0, maxHeight - 2);
-  const shown =
-    body.length > room ? [...body.slice(0, Math.max(0, room - 1)), line(span(' …', 'dim'))] : body;
+  const more = line(span(' …', 'dim'));
+  const textRoom = room - kept.length - 1;
+  const body =
+    text.length + kept.length <= room
+      ? [...text, ...kept]
+      : textRoom >= 1
+        ? [...text.slice(0, textRoom), more, ...kept]
+        : [...text, ...kept];
+  const shown = body.length > room ? [...body.slice(0, Math.max(0, room - 1)), more] : body;
   return [title, ...shown.slice(0, room), footer(m)];
 }

@@ -7,7 +7,7 @@ import type { HostSnapshot } from '../engine/snapshot.ts';
 import { sortGuests } from '../render/esxtop.ts';
 import { sortDomains, xentopPage } from '../render/xentop.ts';
 import { esxCapacity, xenGeometry } from './frame.ts';
-import { helpMaxScroll } from './panels.ts';
+import { helpMaxScroll, helpRoom } from './panels.ts';
 import type { UiState } from './state.ts';
 
 /** What moving needs to know of the screen. */
@@ -40,7 +40,9 @@ export function move(ui: UiState, snap: HostSnapshot, geo: Geometry, how: Move):
   const o = ui.overlay;
   const h = geo.bodyHeight;
   if (o?.kind === 'help') {
-    const by = { up: -1, down: 1, pageUp: -h, pageDown: h, first: -1e9, last: 1e9 }[how];
+    // A page is the lines shown, so paging down shows every line once.
+    const page = Math.max(1, helpRoom(h));
+    const by = { up: -1, down: 1, pageUp: -page, pageDown: page, first: -1e9, last: 1e9 }[how];
     return { overlay: { kind: 'help', scroll: clamp(o.scroll + by, 0, helpMaxScroll(geo.cols, h)) } };
   }
   if (o?.kind === 'menu') {

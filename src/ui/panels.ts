@@ -42,7 +42,7 @@ export function helpLines(width: number): Line[] {
 export function helpPane(width: number, height: number, scroll: number): Line[] {
   const all = helpLines(width);
   if (all.length <= height) return frame(all, height);
-  const room = Math.max(0, height - 1);
+  const room = helpRoom(height);
   const s = Math.max(0, Math.min(scroll, all.length - room));
   const end = s + room;
   const keys = (...actions: Action[]): string =>
@@ -64,10 +64,13 @@ export function helpPane(width: number, height: number, scroll: number): Line[] 
   return [...frame(all.slice(s, end), room), footer];
 }
 
-/** The largest useful help scroll (the last line of a help that does not fit is its footer). */
+/** Lines of help text a pane of `height` shows when the help does not fit: the last line is its footer. */
+export const helpRoom = (height: number): number => Math.max(0, height - 1);
+
+/** The largest useful help scroll. */
 export function helpMaxScroll(width: number, height: number): number {
   const n = helpLines(width).length;
-  return n <= height ? 0 : Math.max(0, n - Math.max(0, height - 1));
+  return n <= height ? 0 : Math.max(0, n - helpRoom(height));
 }
 
 // ---- esxtop's field chooser and order screens ---------------------------------------------------
@@ -124,7 +127,8 @@ export function formPanel(form: FormState, width: number): Line[] {
       spans.push(span(cell(shown, Math.max(valueW, shown.length), 'left'), focused ? 'input' : undefined));
     } else {
       const v = f.value;
-      spans.push(span(v, focused ? 'input' : undefined));
+      // A focused value not yet typed into is selected: shown inverted, as the cursor is.
+      spans.push(span(v, focused ? (form.typing || !v ? 'input' : 'cursor') : undefined));
       spans.push(span(focused ? ' ' : '', 'cursor'));
       spans.push(span(' '.repeat(Math.max(1, valueW - v.length - (focused ? 1 : 0)))));
     }
@@ -134,7 +138,7 @@ export function formPanel(form: FormState, width: number): Line[] {
   out.push(
     form.error
       ? line(span(' ! ', 'error'), span(form.error, 'error'))
-      : line(span('   Enter apply  Esc cancel  Tab/Up/Down move  Left/Right choose', 'dim')),
+      : line(span('   Enter apply  Esc cancel  Tab/Up/Down move  Left/Right choose  typing replaces', 'dim')),
   );
   return out;
 }

@@ -13,6 +13,7 @@
 import type { HostLink } from '../session/link.ts';
 import { configPath, loadLayout } from './config.ts';
 import { Controller, type LessonPort } from './controller.ts';
+import { NoTerminalError } from './no-terminal.ts';
 import { ScreenWriter } from './screen-writer.ts';
 import { colorWanted, loadTheme } from './theme.ts';
 import { pidusageSampler } from './usage.ts';
@@ -45,7 +46,7 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
   const stdin = process.stdin;
   const stdout = process.stdout;
   if (!stdin.isTTY || !stdout.isTTY) {
-    throw new Error(
+    throw new NoTerminalError(
       'the dashboard needs a terminal (stdin and stdout a TTY); for files use the batch outputs',
     );
   }
@@ -108,6 +109,9 @@ export async function runDashboard(link: HostLink, options: DashboardOptions): P
     controller.resize(cols, rows);
   };
 
+  // Raw mode from the first frame on: a key typed while Ink loads is not echoed onto the frame by the
+  // terminal, and waits unread until Ink reads it (Ctrl-C too: it quits once the dashboard answers keys).
+  stdin.setRawMode(true);
   stdout.write(ENTER + screen.start());
   draw(controller.frame().map((l) => theme.paint(l)));
   process.on('exit', restore);

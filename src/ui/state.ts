@@ -1,7 +1,8 @@
 /** The dashboard's own state, apart from the host: which screen, overlay, selection, layouts, delay. */
 
-import type { EsxLayout } from '../render/esxtop.ts';
-import type { XenLayout } from '../render/xentop.ts';
+import { DEFAULT_ESX_LAYOUT, type EsxLayout } from '../render/esxtop.ts';
+import { DEFAULT_XEN_LAYOUT, type XenLayout } from '../render/xentop.ts';
+import { DEFAULT_DELAY, type SavedLayout } from './config.ts';
 import type { FormState, MenuState } from './forms.ts';
 import type { Context, Screen } from './keys.ts';
 
@@ -66,6 +67,25 @@ export interface UiState {
   readonly commands: readonly string[];
   /** In a lesson: whether its pane is shown; absent when no lesson runs. */
   readonly lessonPane?: boolean;
+}
+
+/** The state a dashboard starts in: on a table or the compare screen (Esc from it goes to esxtop), nothing selected yet, with a saved layout or the defaults. */
+export function initialUi(screen: TableScreen | 'compare', layout?: SavedLayout): UiState {
+  return {
+    screen,
+    table: screen === 'compare' ? 'esxtop' : screen,
+    overlay: null,
+    selectedGid: null,
+    esxTop: 0,
+    xenTop: 0,
+    hscroll: 0,
+    esx: layout?.esxtop ?? DEFAULT_ESX_LAYOUT,
+    xen: layout?.xentop ?? DEFAULT_XEN_LAYOUT,
+    delay: layout?.delay ?? DEFAULT_DELAY,
+    message: null,
+    eventsBack: 0,
+    commands: [],
+  };
 }
 
 /** Where keys are looked up for this state. */

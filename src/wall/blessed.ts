@@ -115,6 +115,20 @@ interface Widgets {
   readonly status: Element;
 }
 
+/** Every widget of a layout, in drawing order (the selected guest's only on a large screen). */
+const elementsOf = (w: Widgets): Element[] =>
+  [
+    w.stateLcd,
+    w.freeLcd,
+    w.thresholds,
+    w.composition,
+    w.freeChart,
+    w.selected,
+    w.guests,
+    w.log,
+    w.status,
+  ].filter((e): e is Element => e !== null);
+
 export class WallScreen {
   private readonly screen: Screen;
   private widgets: Widgets | null = null;
@@ -226,36 +240,14 @@ export class WallScreen {
       log: blessed.box(box(layout.log)),
       status: blessed.box({ ...at(layout.status), tags: true, wrap: false }),
     };
-    for (const e of [
-      w.stateLcd,
-      w.freeLcd,
-      w.thresholds,
-      w.composition,
-      w.freeChart,
-      w.selected,
-      w.guests,
-      w.log,
-      w.status,
-    ])
-      if (e) this.screen.append(e);
+    for (const e of elementsOf(w)) this.screen.append(e);
     this.widgets = w;
   }
 
   private clear(): void {
     const w = this.widgets;
     if (!w) return;
-    for (const e of [
-      w.stateLcd,
-      w.freeLcd,
-      w.thresholds,
-      w.composition,
-      w.freeChart,
-      w.selected,
-      w.guests,
-      w.log,
-      w.status,
-    ])
-      e?.destroy();
+    for (const e of elementsOf(w)) e.destroy();
     this.widgets = null;
   }
 

@@ -62,44 +62,19 @@ export function wallLayout(cols: number, rows: number): WallLayout {
   const large = c >= LARGE_COLS && r >= LARGE_ROWS;
   const body = r - 1;
   const status = { top: body, left: 0, width: c, height: 1 };
+  const base = { cols: c, rows: r, large, status };
   if (!large) {
     const [a, b, cc] = split(body, [0.27, 0.33, 0.4]);
     const [stateLcd, freeLcd, thresholds] = band(0, a, split(c, [0.32, 0.32, 0.36]));
     const [freeChart, composition] = band(a, b, split(c, [0.58, 0.42]));
     const [guests, log] = band(a + b, cc, split(c, [0.6, 0.4]));
-    return {
-      cols: c,
-      rows: r,
-      large,
-      stateLcd,
-      freeLcd,
-      thresholds,
-      composition,
-      freeChart,
-      selected: null,
-      guests,
-      log,
-      status,
-    };
+    return { ...base, stateLcd, freeLcd, thresholds, composition, freeChart, selected: null, guests, log };
   }
   const [a, b, cc] = split(body, [0.25, 0.33, 0.42]);
   const [stateLcd, freeLcd, thresholds, composition] = band(0, a, split(c, [0.25, 0.25, 0.25, 0.25]));
   const [freeChart, selected] = band(a, b, split(c, [0.58, 0.42]));
   const [guests, log] = band(a + b, cc, split(c, [0.58, 0.42]));
-  return {
-    cols: c,
-    rows: r,
-    large,
-    stateLcd,
-    freeLcd,
-    thresholds,
-    composition,
-    freeChart,
-    selected,
-    guests,
-    log,
-    status,
-  };
+  return { ...base, stateLcd, freeLcd, thresholds, composition, freeChart, selected, guests, log };
 }
 
 /** The text area inside a panel's border. */

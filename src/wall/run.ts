@@ -4,6 +4,7 @@
  * or a shared host it follows read-only.
  */
 import { EventFeed, History } from '../render/history.ts';
+import { NoTerminalError } from '../ui/no-terminal.ts';
 import { loadTheme, type Theme, themeNames } from '../ui/theme.ts';
 import type { TerminalOutput } from './blessed.ts';
 import { type WallView, wallData } from './data.ts';
@@ -31,7 +32,7 @@ export interface WallOptions {
 export async function runWall(source: WallSource, options: WallOptions): Promise<string | null> {
   const output = options.output ?? (process.stdout as unknown as TerminalOutput);
   if (!options.output && (!process.stdin.isTTY || !process.stdout.isTTY)) {
-    throw new Error('the wall needs a terminal (stdin and stdout a TTY)');
+    throw new NoTerminalError('the wall needs a terminal (stdin and stdout a TTY)');
   }
   const themes = options.color ? themeNames() : ['mono'];
   let theme: Theme = loadTheme(options.theme, options.color);
@@ -93,7 +94,8 @@ export async function runWall(source: WallSource, options: WallOptions): Promise
     pause: async () => {
       if (source.readOnly) return say(`read-only: ${source.readOnly}`);
       const r = await source.send(source.snapshot.clock.paused ? 'resume' : 'pause');
-      say(r.ok ? r.message : r.error);
+      // The PAUSED flag is the answer; saying "paused" next to it would say it twice.
+      say(r.ok ? null : r.error);
     },
     previous: () => move(-1),
     next: () => move(1),

@@ -13,6 +13,8 @@ describe('wrong arguments', () => {
     [['default', '--seed', '-3'], 'seed must be a whole number'],
     [['batch'], "missing required argument 'preset'"],
     [['nosuch-preset'], 'preset "nosuch-preset": no such file, and no shipped preset by that name (default,'],
+    [['default'], 'the dashboard needs a terminal (stdin and stdout a TTY)'],
+    [['wall'], 'the wall needs a terminal (stdin and stdout a TTY)'],
   ])('memvisor %j: exit status 2 and one message naming it', (args, message) => {
     const r = runCli(...args);
     expect(r.status).toBe(2);

@@ -105,17 +105,17 @@ describe('a bad trace file is bad input wherever it is named', () => {
 });
 
 describe('other bad input', () => {
-  it('a preset whose guests the personality cannot power on: exit status 2 naming the guest', () => {
+  it('a preset whose guests the personality cannot power on: exit status 2 naming the guest where it is written', () => {
     expect(
       problemsOf(
         () => new Session(loadPreset(join(ROOT, 'presets/default.yaml')), { personality: 'hyperv' }),
       ),
     ).toMatch(
-      /default\.yaml: guests\[2\]: add: build1: hyperv: startup memory and overhead \d+ MB does not fit/,
+      /default\.yaml:32:5: guests\[2\]: add: build1: hyperv: startup memory and overhead \d+ MB does not fit/,
     );
     const r = runCli('batch', 'default', '--personality', 'hyperv', '-n', '1');
     expect(r.status).toBe(2);
-    expect(r.err).toMatch(/^\S+default\.yaml: guests\[2\]: add: build1: hyperv: .* does not fit/);
+    expect(r.err).toMatch(/^\S+default\.yaml:32:5: guests\[2\]: add: build1: hyperv: .* does not fit/);
   });
 
   it('a dump directory that cannot be made: refused before the first sample', async () => {

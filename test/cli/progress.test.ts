@@ -31,10 +31,13 @@ describe('progress bar', () => {
     );
   });
 
-  it('fits the terminal', () => {
-    const line = progressLine('compare default', 150, 300, 10, 10, 40, cells);
-    expect(line).toHaveLength(39);
-    expect(line).toBe('compare default [#####.....]  50% t=2:3');
+  it('fits the terminal by leaving out whole parts (the rate, the label, the time), never half a number', () => {
+    const at = (width: number): string => progressLine('compare default', 150, 300, 10, 10, width, cells);
+    expect(at(80)).toBe('compare default [#####.....]  50% t=2:30 of 5:00  15.0 sim s/s  0:10 left');
+    expect(at(70)).toBe('compare default [#####.....]  50% t=2:30 of 5:00  0:10 left');
+    expect(at(50)).toBe('[#####.....]  50% t=2:30 of 5:00  0:10 left');
+    expect(at(40)).toBe('[#####.....]  50%  0:10 left');
+    expect(at(12)).toBe('[#####.....');
   });
 
   it('writes times as m:ss, from an hour on as h:mm:ss', () => {

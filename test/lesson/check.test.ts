@@ -4,9 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runLessonCommand } from '../../src/cli/lesson.ts';
 import { UsageError } from '../../src/cli/usage-error.ts';
-import { checkLesson } from '../../src/lesson/check.ts';
+import { checkLesson, replayTo } from '../../src/lesson/check.ts';
+import { lessonSession, viewOf } from '../../src/lesson/host.ts';
+import { ProgressStore } from '../../src/lesson/progress.ts';
+import { LessonShell } from '../../src/lesson/shell.ts';
 import { parseLesson } from '../../src/scenario/lesson.ts';
 import { keystroke } from '../../src/scenario/script-keys.ts';
+import { LocalLink } from '../../src/session/link.ts';
+import { Controller } from '../../src/ui/controller.ts';
 import { KEYS } from '../../src/ui/keys.ts';
 import { runCli } from '../cli.ts';
 
@@ -66,6 +71,41 @@ describe('checking a lesson headless', () => {
       [false, 'failed: time was up after 30s'],
       [false, 'failed: time was up after 30s'],
     ]);
+  });
+
+  it('a slow trainee acts only after the pause: a task that does not wait so long fails', async () => {
+    const tasks = async (pause: number) =>
+      (await checkLesson(lesson(), { pause })).filter((r) => r.step.kind === 'task').map((r) => r.detail);
+    expect(await tasks(20)).toEqual(['passed at t=20s (after 20s)', 'passed at t=40s (after 20s)']);
+    expect(await tasks(35)).toEqual(['failed: time was up after 30s', 'failed: time was up after 30s']);
+  });
+
+  it('a trainee going on at step 4 finds the steps before it taken by the model solution, not in their progress', async () => {
+    const l = lesson();
+    const session = lessonSession(l);
+    const link = new LocalLink(session);
+    const shell = new LessonShell(l, link);
+    const tmp = mkdtempSync(join(tmpdir(), 'memvisor-from-'));
+    try {
+      await replayTo(shell, session, 4);
+      expect(shell.run.state?.index).toBe(3);
+      expect(shell.run.results.map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
+      const store = new ProgressStore(join(tmp, 'progress.json'));
+      shell.keepProgress(store);
+      // The trainee's own controller: the lesson goes on where it is, and their steps are recorded.
+      const controller = new Controller(shell.link, { sampler: false, refreshTimer: false, lesson: shell });
+      shell.start(() => viewOf(controller));
+      expect(shell.run.state?.index).toBe(3);
+      expect(store.get('check')).toBeUndefined();
+      // Tab twice gives the task up, a third goes on: the step is the trainee's.
+      for (let i = 0; i < 3; i++) shell.act({ kind: 'next' });
+      expect(Object.keys(store.get('check')?.results ?? {})).toEqual(['4']);
+      controller.stop();
+    } finally {
+      shell.stop();
+      session.close();
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("a command of the model solution that the host refuses is reported as the solution's fault", async () => {

@@ -13,7 +13,14 @@ import { plain } from '../../src/render/text.ts';
 import { parseLesson } from '../../src/scenario/lesson.ts';
 import { LocalLink } from '../../src/session/link.ts';
 import { Controller } from '../../src/ui/controller.ts';
-import { type LessonPaneModel, lessonPane, markCode, paneRoom, reflow } from '../../src/ui/lesson-pane.ts';
+import {
+  type LessonPaneModel,
+  lessonPane,
+  markCode,
+  paneRoom,
+  reflow,
+  TEXT_WIDTH,
+} from '../../src/ui/lesson-pane.ts';
 
 describe('the lesson pane', () => {
   it('reflows paragraphs to its width, keeps indented lines (commands) on their own', () => {
@@ -84,8 +91,28 @@ describe('the lesson pane', () => {
   it('cuts the text, never the keys, when it does not fit', () => {
     const long = lessonPane({ ...model, text: 'word '.repeat(200) }, 40, 10);
     expect(long.length).toBe(6);
-    expect(plain(long[4])).toBe(' …');
+    expect(plain(long[3])).toBe(' …');
+    expect(plain(long[4])).toBe(' Hint 1: First hint.');
     expect(plain(long[5])).toContain('hint');
+  });
+
+  it('keeps its text to a readable width on a wide terminal; the title and keys span it', () => {
+    const text = 'A long explanation of what the host does. '.repeat(8);
+    const pane = lessonPane({ ...model, kind: 'explain', text, hints: [] }, 200, 60).map(plain);
+    expect(pane[0].length).toBe(200);
+    const body = pane.slice(1, -1);
+    expect(body.length).toBeGreaterThan(3);
+    for (const l of body) expect(l.length).toBeLessThanOrEqual(TEXT_WIDTH + 1);
+  });
+
+  it('keeps the hints asked for in view: the task text is cut first', () => {
+    const text = 'Start a hog and watch the state leave high, then bring it back. '.repeat(5);
+    const hints = ['Type the start command.', 'Then stop the hog with the stop command.'];
+    const pane = lessonPane({ ...model, text, hints, hintsLeft: 0 }, 60, 23).map(plain);
+    expect(pane.length).toBe(8);
+    expect(pane.slice(-3, -1)).toEqual([` Hint 1: ${hints[0]}`, ` Hint 2: ${hints[1]}`]);
+    expect(pane[1]).toMatch(/^ TASK Start a hog/);
+    expect(pane[pane.length - 4]).toBe(' …');
   });
 });
 

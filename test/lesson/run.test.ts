@@ -16,6 +16,8 @@ const snap = (t: number, state: FreeState = 'high', events: EngineEvent[] = []):
   t,
   host: { ...host.snapshot.host, state },
   events,
+  // The host's count of events: those here are the newest of it.
+  eventCount: host.snapshot.eventCount + events.length,
 });
 const VIEW: View = { screen: 'esxtop', guest: 'vm1' };
 

@@ -7,10 +7,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import xterm from '@xterm/headless';
-import * as pty from 'node-pty';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../cli.ts';
+import { startCli } from '../terminal.ts';
 
 const COLS = 80;
 const ROWS = 24;
@@ -51,53 +49,19 @@ describe('a trainee takes a lesson in a terminal', () => {
   const dir = mkdtempSync(join(tmpdir(), 'memvisor-trainee-'));
   const file = join(dir, 'terminal.yaml');
   writeFileSync(file, LESSON);
-  const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  let output = '';
-  let exitCode: number | undefined;
-  const child = pty.spawn(process.execPath, [join(ROOT, 'bin/memvisor.js'), 'lesson', file], {
-    name: 'xterm-256color',
-    cols: COLS,
-    rows: ROWS,
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      CI: 'false',
-      NODE_ENV: 'production',
+  const cli = startCli(
+    ['lesson', file],
+    { cols: COLS, rows: ROWS },
+    {
       XDG_CONFIG_HOME: join(dir, 'config'),
       XDG_STATE_HOME: join(dir, 'state'),
-      TERM: 'xterm-256color',
     },
-  });
-  child.onData((d) => {
-    output += d;
-    term.write(d);
-  });
-  child.onExit((e) => {
-    exitCode = e.exitCode;
-  });
+  );
   afterAll(() => {
-    if (exitCode === undefined) child.kill();
-    term.dispose();
+    if (cli.exit === undefined) cli.child.kill();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  const screen = (): string => {
-    const lines: string[] = [];
-    const buf = term.buffer.active;
-    for (let y = 0; y < ROWS; y++) lines.push(buf.getLine(y)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  };
-  async function waitFor(test: (s: string) => boolean, what: string, ms = 30_000): Promise<string> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = screen();
-      if (test(s)) return s;
-      if (Date.now() > end || exitCode !== undefined)
-        throw new Error(`waited for ${what}; the screen shows:\n${s}\n(exit ${exitCode})`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  const send = (keys: string): void => child.write(keys);
+  const { send, waitFor } = cli;
 
   it('opens on esxtop with the lesson pane and the clock paused to read', async () => {
     const s = await waitFor((x) => x.includes(' READ This is esxtop.') && /PAUSED/.test(x), 'the first step');
@@ -139,10 +103,8 @@ describe('a trainee takes a lesson in a terminal', () => {
     const s = await waitFor((x) => x.includes('· the end '), 'the end');
     expect(s).toContain('4 of 5 steps passed, 1 hint asked');
     send('q');
-    const end = Date.now() + 20_000;
-    while (exitCode === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    expect(exitCode).toBe(0);
-    expect(output).toContain('At the terminal: 4/5 steps done, to the end, 1 hint,');
+    expect(await cli.waitExit()).toBe(0);
+    expect(cli.output).toContain('At the terminal: 4/5 steps done, to the end, 1 hint,');
     const progress = join(dir, 'state', 'memvisor', 'progress.json');
     expect(existsSync(progress)).toBe(true);
     expect(JSON.parse(readFileSync(progress, 'utf8')).lessons.terminal.finished).toBe(true);

@@ -152,6 +152,25 @@ describe('memvisor record', () => {
     );
   });
 
+  it("keeps its own clock when the preset's timeline has clock commands, and says it skipped them", async () => {
+    const script = parseScript(
+      [
+        '# the preset drives a clock',
+        'preset: clock.yaml',
+        'duration: 8s',
+        'terminal: { cols: 100, rows: 30 }',
+        'steps:',
+        '  - at 5s: keys x',
+        '  - at 6s: keys l',
+        '',
+      ].join('\n'),
+      join(HERE, 'fixtures/clocked.yaml'),
+    );
+    const end = await play(await recordScript(script));
+    expect(end[0]).toMatch(/t=0:00:08 {2}speed 1x {2}seed 11 {2}esx {2}running/);
+    expect(end.join('\n')).toContain("pause: skipped: a recording's clock follows its script");
+  });
+
   it('warns about a refused command and goes on', async () => {
     const warnings: string[] = [];
     const script = parseScript(

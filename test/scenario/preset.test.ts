@@ -102,6 +102,8 @@ describe('a valid preset', () => {
       hostSettings: ['memory', 'thresholds', 'idleTax', 'samplePeriod', 'samplePages', 'tick', 'swapDir'],
       guests: [
         {
+          line: 14,
+          col: 5,
           config: {
             name: 'vm1',
             memszPages: 2 * GB,
@@ -127,6 +129,8 @@ describe('a valid preset', () => {
           ],
         },
         {
+          line: 33,
+          col: 5,
           config: {
             name: 'vm2',
             memszPages: GB,

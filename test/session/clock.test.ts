@@ -67,9 +67,11 @@ describe('the session clock', () => {
     plain.runUntil(10);
     clocked.runUntil(10);
     expect(clocked.snapshot.t).toBe(10);
-    const { clock, events, ...rest } = clocked.snapshot;
-    const { clock: _c, events: _e, ...plainRest } = plain.snapshot;
+    // The same host; only the clock and its event log lines (four more events) differ.
+    const { clock, events, eventCount, ...rest } = clocked.snapshot;
+    const { clock: _c, events: _e, eventCount: plainCount, ...plainRest } = plain.snapshot;
     expect(rest).toEqual(plainRest);
+    expect(eventCount).toBe(plainCount + 4);
     expect(clock).toEqual({ paused: false, speed: 'max', achieved: null });
     const paused = small(['at 1s: pause']);
     paused.runUntil(3);

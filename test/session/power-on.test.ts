@@ -60,7 +60,7 @@ describe('power-on, guest by guest', () => {
     open.push(s);
     s.tick();
     expect(s.snapshot.guests.map((g) => g.name)).toEqual(['a']);
-    expect(s.refusal).toMatch(/guest b: add: b: hyperv: /);
+    expect(s.refusal).toMatch(/:\d+:5: guest b: add: b: hyperv: /);
     expect(s.snapshot.events.some((e) => e.kind === 'error' && e.message.includes('runs without it'))).toBe(
       true,
     );

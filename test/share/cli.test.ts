@@ -28,7 +28,7 @@ describe('sharing and attaching on the command line', () => {
       ],
       [
         ['default', '--share', 'tcp://127.0.0.1:0', '--token-file', '/nonexistent'],
-        '--token-file /nonexistent: ENOENT\n',
+        '--token-file /nonexistent: cannot read: no such file (ENOENT)\n',
       ],
     ];
     for (const [args, err] of cases) {

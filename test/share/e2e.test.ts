@@ -7,64 +7,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import xterm from '@xterm/headless';
-import * as pty from 'node-pty';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../cli.ts';
+import { type CliTerminal, startCli } from '../terminal.ts';
 
-interface Term {
-  readonly child: pty.IPty;
-  output: string;
-  exit: number | undefined;
-  screen(): string;
-  waitFor(test: (s: string) => boolean, what: string, ms?: number): Promise<string>;
-  waitExit(ms?: number): Promise<number | undefined>;
-}
+type Term = CliTerminal;
 
 const dir = mkdtempSync(join(tmpdir(), 'memvisor-share-e2e-'));
 const started: Term[] = [];
 
 function start(args: string[], cols: number, rows: number): Term {
-  const term = new xterm.Terminal({ cols, rows, allowProposedApi: true });
-  const child = pty.spawn(process.execPath, [join(ROOT, 'bin/memvisor.js'), ...args], {
-    name: 'xterm-256color',
-    cols,
-    rows,
-    cwd: ROOT,
-    env: { ...process.env, CI: 'false', NODE_ENV: 'production', XDG_CONFIG_HOME: join(dir, 'config') },
-  });
-  const t: Term = {
-    child,
-    output: '',
-    exit: undefined,
-    screen() {
-      const lines: string[] = [];
-      for (let y = 0; y < rows; y++) lines.push(term.buffer.active.getLine(y)?.translateToString(true) ?? '');
-      return lines.join('\n');
-    },
-    async waitFor(test, what, ms = 30_000) {
-      const end = Date.now() + ms;
-      for (;;) {
-        const s = t.screen();
-        if (test(s)) return s;
-        if (Date.now() > end || t.exit !== undefined)
-          throw new Error(`waited for ${what}; the screen shows:\n${s}\n(exit ${t.exit})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-    async waitExit(ms = 20_000) {
-      const end = Date.now() + ms;
-      while (t.exit === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-      return t.exit;
-    },
-  };
-  child.onData((d) => {
-    t.output += d;
-    term.write(d);
-  });
-  child.onExit((e) => {
-    t.exit = e.exitCode;
-  });
+  const t = startCli(args, { cols, rows }, { XDG_CONFIG_HOME: join(dir, 'config') });
   started.push(t);
   return t;
 }
@@ -107,8 +59,9 @@ describe('a shared host and two viewers', () => {
     expect(wall).toContain('free memory state');
     await b.waitFor((x) => x.includes('PMEM  /MB:') && / 2 vm2 /.test(x), 'the attached dashboard');
     await c.waitFor((x) => x.includes('xentop - ') && /vm2 -----r/.test(x), 'a third viewer, on xentop');
-    // The host's event log says who attached.
+    // The host's event log says where it is shared (what standard error said is under the dashboard now) and who attached.
     host.child.write('l');
+    await host.waitFor((x) => x.includes(`share: sharing on ${sock}`), 'the address in the host log');
     await host.waitFor(
       (x) => (x.match(/share: viewer \d \((wall|attach), unix socket\) attached/g) ?? []).length === 3,
       'three viewers in the host log',

@@ -15,7 +15,7 @@ import { plain } from '../../src/render/text.ts';
 import type { Session } from '../../src/session/session.ts';
 import type { ShareAddress } from '../../src/share/address.ts';
 import { attach } from '../../src/share/client.ts';
-import { Publisher } from '../../src/share/publisher.ts';
+import { Publisher, type SnapshotSource } from '../../src/share/publisher.ts';
 import { guest, session, snapshot } from '../ui/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'memvisor-share-'));
@@ -27,14 +27,10 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-async function host(address: ShareAddress = sock(), token: string | null = null) {
-  const s: Session = session([
-    { name: 'vm1', memszMB: 64 },
-    { name: 'vm2', memszMB: 64 },
-  ]);
-  open.push({ close: () => s.close() });
+/** Publishes `source` as host "lab", every snapshot at once; closed after the test. */
+async function publish(source: SnapshotSource, address: ShareAddress = sock(), token: string | null = null) {
   const log: string[] = [];
-  const p = await Publisher.start(s, {
+  const p = await Publisher.start(source, {
     address,
     token,
     hostName: 'lab',
@@ -43,7 +39,16 @@ async function host(address: ShareAddress = sock(), token: string | null = null)
     helloTimeoutMs: 1000,
   });
   open.push(p);
-  return { s, p, log };
+  return { p, log };
+}
+
+async function host(address: ShareAddress = sock(), token: string | null = null) {
+  const s: Session = session([
+    { name: 'vm1', memszMB: 64 },
+    { name: 'vm2', memszMB: 64 },
+  ]);
+  open.push({ close: () => s.close() });
+  return { s, ...(await publish(s, address, token)) };
 }
 
 /** A raw connection: what it receives, line by line, and whether the host closed it. */
@@ -108,14 +113,7 @@ describe('a viewer on the Unix socket', () => {
     const hostHistory = new History();
     hostHistory.record(s.snapshot);
     s.subscribe((x) => hostHistory.record(x));
-    const p = await Publisher.start(s, {
-      address: sock(),
-      token: null,
-      hostName: 'lab',
-      log: () => {},
-      minIntervalMs: 0,
-    });
-    open.push(p);
+    const { p } = await publish(s);
     s.runUntil(4);
     s.send('add vm3 memsz=32MB');
     s.tick();
@@ -252,14 +250,7 @@ describe('a viewer that stops reading', () => {
         return () => listeners.delete(fn);
       },
     };
-    const p = await Publisher.start(source, {
-      address: sock(),
-      token: null,
-      hostName: 'lab',
-      log: () => {},
-      minIntervalMs: 0,
-    });
-    open.push(p);
+    const { p } = await publish(source);
     const v = await raw(p.address);
     v.socket.write(hello());
     await until(() => v.lines.length >= 2, 'hello and snapshot');

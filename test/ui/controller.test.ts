@@ -251,6 +251,23 @@ describe('operator actions', () => {
     expect(guest('vm1')).toMatchObject({ AMIN: 64, AMAX: 128, ASHRS: 2560 });
   });
 
+  it('replaces a form field by typing over it, and edits it with Backspace', async () => {
+    const { type, press, screen, guest } = setup();
+    await type('e');
+    await press({ downArrow: true });
+    await press({ downArrow: true });
+    // The limit field shows "none": typing replaces it, as a selected value in a dialog.
+    await type('96MB');
+    expect(screen()).toContain('96MB');
+    expect(screen()).not.toContain('none96MB');
+    await press({ upArrow: true });
+    // Backspace edits what is there: "0MB" loses its B and gets it back (replaced, "B" would be refused).
+    await press({ backspace: true });
+    await type('B');
+    await type('\r');
+    expect(guest('vm1')).toMatchObject({ AMIN: 0, AMAX: 96 });
+  });
+
   it('removes the selected guest only when confirmed', async () => {
     const { type, screen, guest } = setup();
     await type('k');
@@ -404,6 +421,9 @@ describe('a read-only link', () => {
       sampler: false,
     });
     expect(text(c.frame())[0]).toMatch(/running {2}read-only/);
+    // The key hints name only keys that work here.
+    const hints = text(c.frame()).at(-1) ?? '';
+    expect(hints).toMatch(/^h help {2}Enter detail {2}g host {2}l log {2}x xentop {2}m esxtop {2}q quit/);
     for (const key of [':', 'a', 'e', 'k', 'w', 'p', '.', '+', '-']) {
       await c.key({ name: key, text: key });
       expect(c.ui.overlay, key).toBeNull();

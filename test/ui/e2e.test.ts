@@ -5,18 +5,11 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import xterm from '@xterm/headless';
-import * as pty from 'node-pty';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startCli } from '../terminal.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const COLS = 120;
 const ROWS = 32;
-
-/** The real command line: `memvisor PRESET`. */
-const command = (preset: string): string[] => [join(ROOT, 'bin/memvisor.js'), preset];
 
 describe('memvisor in a terminal', () => {
   const dir = mkdtempSync(join(tmpdir(), 'memvisor-e2e-'));
@@ -35,55 +28,29 @@ describe('memvisor in a terminal', () => {
       '',
     ].join('\n'),
   );
-  const term = new xterm.Terminal({ cols: COLS, rows: ROWS, allowProposedApi: true });
-  let output = '';
-  let exitCode: number | undefined;
-  const child = pty.spawn(process.execPath, command(preset), {
-    name: 'xterm-256color',
-    cols: COLS,
-    rows: ROWS,
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      CI: 'false',
-      NODE_ENV: 'production',
-      XDG_CONFIG_HOME: join(dir, 'config'),
-      TERM: 'xterm-256color',
-    },
-  });
-  child.onData((d) => {
-    output += d;
-    term.write(d);
-  });
-  child.onExit((e) => {
-    exitCode = e.exitCode;
-  });
+  const cli = startCli([preset], { cols: 120, rows: ROWS }, { XDG_CONFIG_HOME: join(dir, 'config') });
   afterAll(() => {
-    if (exitCode === undefined) child.kill();
+    if (cli.exit === undefined) cli.child.kill();
   });
+  const { send } = cli;
+  const waitFor = (test: (s: string) => boolean, what: string): Promise<string> =>
+    cli.waitFor(test, what, 20_000);
 
-  const screen = (): string => {
-    const lines: string[] = [];
-    const buf = term.buffer.active;
-    for (let y = 0; y < ROWS; y++) lines.push(buf.getLine(y)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  };
-  async function waitFor(test: (s: string) => boolean, what: string, ms = 20_000): Promise<string> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = screen();
-      if (test(s)) return s;
-      if (Date.now() > end || exitCode !== undefined)
-        throw new Error(`waited for ${what}; the screen shows:\n${s}\n(exit ${exitCode})`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  const send = (keys: string): void => child.write(keys);
+  it('answers a key typed while it loads once it can, without the terminal echoing it onto the first frame', async () => {
+    // The first frame is drawn before Ink is loaded.
+    await waitFor((x) => x.includes('PMEM  /MB:'), 'the first frame');
+    const before = cli.output.length;
+    send('x');
+    await waitFor((x) => x.includes('xentop - ') && x.includes('Delay  Networks'), 'the xentop screen');
+    // An echo is the bare letter right after the frame, before anything else is drawn.
+    expect(cli.output.slice(before, before + 1)).not.toBe('x');
+    send('m');
+  });
 
   it('starts on the esxtop screen in the alternate screen', async () => {
     const s = await waitFor((x) => x.includes('PMEM  /MB:') && / 1 vm1 /.test(x), 'the esxtop screen');
     expect(s).toMatch(/memvisor {2}t=\d+:\d\d:\d\d {2}speed 1x {2}seed 3 {2}esx/);
-    expect(output).toContain('\x1b[?1049h');
+    expect(cli.output).toContain('\x1b[?1049h');
     // The frame is one line short of the terminal: the last row stays empty.
     expect(s.split('\n')[ROWS - 1].trim()).toBe('');
   });
@@ -134,10 +101,8 @@ describe('memvisor in a terminal', () => {
 
   it('quits with q and restores the terminal', async () => {
     send('q');
-    const end = Date.now() + 20_000;
-    while (exitCode === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    expect(exitCode).toBe(0);
-    expect(output).toContain('\x1b[?1049l');
+    expect(await cli.waitExit()).toBe(0);
+    expect(cli.output).toContain('\x1b[?1049l');
   });
 });
 
@@ -146,28 +111,13 @@ describe('memvisor and Ctrl-C', () => {
     const dir = mkdtempSync(join(tmpdir(), 'memvisor-e2e-'));
     const preset = join(dir, 'c.yaml');
     writeFileSync(preset, ['# ctrl-c', 'host:', '  memory: 256MB', 'guests: []', ''].join('\n'));
-    let output = '';
-    let exitCode: number | undefined;
-    const child = pty.spawn(process.execPath, command(preset), {
-      name: 'xterm-256color',
-      cols: 80,
-      rows: 24,
-      cwd: ROOT,
-      env: { ...process.env, CI: 'false', XDG_CONFIG_HOME: join(dir, 'config') },
-    });
-    child.onData((d) => {
-      output += d;
-    });
-    child.onExit((e) => {
-      exitCode = e.exitCode;
-    });
-    const end = Date.now() + 20_000;
-    while (!output.includes('PMEM') && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    expect(output).toContain('PMEM');
-    child.write('\x03');
-    while (exitCode === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    if (exitCode === undefined) child.kill();
+    const cli = startCli([preset], { cols: 80, rows: 24 }, { XDG_CONFIG_HOME: join(dir, 'config') });
+    await cli.waitFor((x) => x.includes('PMEM'), 'the dashboard', 20_000);
+    cli.send('\x03');
+    const exitCode = await cli.waitExit();
+    if (exitCode === undefined) cli.child.kill();
     expect(exitCode).toBe(0);
+    const { output } = cli;
     expect(output.lastIndexOf('\x1b[?1049l')).toBeGreaterThan(output.lastIndexOf('PMEM'));
   });
 });

@@ -4,27 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ESX_LAYOUT } from '../../src/render/esxtop.ts';
-import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
 import { type ActionState, HANDLERS } from '../../src/ui/actions.ts';
 import { editLine, emptyLine, remember } from '../../src/ui/line-editor.ts';
 import { fixSelection, keepVisible, move } from '../../src/ui/navigation.ts';
-import type { UiState } from '../../src/ui/state.ts';
+import { helpLines, helpPane } from '../../src/ui/panels.ts';
+import { initialUi, type UiState } from '../../src/ui/state.ts';
 import { guest, snapshot } from './fixtures.ts';
 
 const ui: UiState = {
-  screen: 'esxtop',
-  table: 'esxtop',
-  overlay: null,
+  ...initialUi('esxtop'),
   selectedGid: 1,
-  esxTop: 0,
-  xenTop: 0,
-  hscroll: 0,
   esx: { ...DEFAULT_ESX_LAYOUT, sort: { column: 'GID', desc: false } },
-  xen: DEFAULT_XEN_LAYOUT,
-  delay: 2,
-  message: null,
-  eventsBack: 0,
-  commands: [],
 };
 const many = snapshot({
   guests: Array.from({ length: 30 }, (_, i) => guest({ GID: i + 1, name: `g${i + 1}` })),
@@ -77,6 +67,24 @@ describe('navigation', () => {
     const help = move({ ...ui, overlay: { kind: 'help', scroll: 0 } }, many, geo, 'last');
     expect(help.overlay?.kind === 'help' && help.overlay.scroll).toBeGreaterThan(0);
     expect(move({ ...ui, screen: 'events' }, many, { ...geo, events: 10 }, 'up')).toEqual({ eventsBack: 1 });
+  });
+
+  it('pages through the help showing every line once (PgDn from the top to the end)', () => {
+    const text = (l: { spans: readonly { text: string }[] }): string => l.spans.map((s) => s.text).join('');
+    const all = helpLines(geo.cols).map(text);
+    let state: UiState = { ...ui, overlay: { kind: 'help', scroll: 0 } };
+    const seen: string[] = [];
+    for (let guard = 0; guard < all.length; guard++) {
+      const scroll = state.overlay?.kind === 'help' ? state.overlay.scroll : 0;
+      const page = helpPane(geo.cols, geo.bodyHeight, scroll).slice(0, -1).map(text);
+      const from = seen.length - scroll; // lines of this page already seen on the previous one
+      seen.push(...page.slice(from));
+      const next = { ...state, ...move(state, many, geo, 'pageDown') };
+      if (next.overlay?.kind === 'help' && next.overlay.scroll === scroll) break;
+      expect(next.overlay?.kind === 'help' && next.overlay.scroll).toBeLessThanOrEqual(seen.length);
+      state = next;
+    }
+    expect(seen).toEqual(all);
   });
 });
 

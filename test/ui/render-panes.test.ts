@@ -8,11 +8,10 @@ import { freeStateGauge, gaugePosition, hostSegments, stackedBar } from '../../s
 import { History } from '../../src/render/history.ts';
 import { hostPane } from '../../src/render/host.ts';
 import { clip, line, lineWidth, mbScale, plain, skip, span, wrap } from '../../src/render/text.ts';
-import { DEFAULT_XEN_LAYOUT } from '../../src/render/xentop.ts';
 import { renderFrame } from '../../src/ui/frame.ts';
 import { KEYS } from '../../src/ui/keys.ts';
 import { fieldsPane, helpLines } from '../../src/ui/panels.ts';
-import type { UiState } from '../../src/ui/state.ts';
+import { initialUi, type UiState } from '../../src/ui/state.ts';
 import { snapshot, text } from './fixtures.ts';
 
 describe('braille chart', () => {
@@ -152,21 +151,7 @@ describe('panes', () => {
 });
 
 describe('frames', () => {
-  const ui: UiState = {
-    screen: 'esxtop',
-    table: 'esxtop',
-    overlay: null,
-    selectedGid: 1,
-    esxTop: 0,
-    xenTop: 0,
-    hscroll: 0,
-    esx: DEFAULT_ESX_LAYOUT,
-    xen: DEFAULT_XEN_LAYOUT,
-    delay: 2,
-    message: null,
-    eventsBack: 0,
-    commands: [],
-  };
+  const ui: UiState = { ...initialUi('esxtop'), selectedGid: 1 };
   const h = new History();
   h.record(snapshot());
 
@@ -194,6 +179,46 @@ describe('frames', () => {
         for (const l of lines) expect(lineWidth(l)).toBeLessThanOrEqual(cols);
       }
     }
+  });
+
+  it('shows whole key hints at 80 columns, help first and quit last, none cut off', () => {
+    const frame = (cols: number): string[] =>
+      text(
+        renderFrame({
+          snap: snapshot(),
+          ui,
+          history: h,
+          events: [],
+          usage: null,
+          cols,
+          rows: 24,
+          compare: null,
+        }),
+      );
+    const narrow = (frame(80).at(-1) ?? '').trimEnd();
+    expect(narrow).toMatch(/^h help {2}.* {2}q quit$/);
+    const wide = (frame(200).at(-1) ?? '').trimEnd();
+    // Every hint shown at 80 columns is one of the full line's, whole.
+    for (const hint of narrow.split(/ {2}/)) expect(wide.split(/ {2}/)).toContain(hint);
+    expect(wide).toMatch(/^h help {2}: command {2}a add .* {2}m esxtop {2}q quit$/);
+  });
+
+  it("names every host's personality in the header on the compare screen, the first host's elsewhere", () => {
+    const head = (screen: 'compare' | 'esxtop'): string =>
+      text(
+        renderFrame({
+          snap: snapshot(),
+          ui: { ...ui, screen },
+          history: h,
+          events: [],
+          usage: null,
+          cols: 120,
+          rows: 30,
+          compare: { hosts: [snapshot(), snapshot({ personality: 'kvm' })], refused: [] },
+        }),
+      )[0];
+    expect(head('compare')).toMatch(/seed \d+ {2}esx,kvm {2}/);
+    expect(head('esxtop')).toMatch(/seed \d+ {2}esx {2}/);
   });
 
   it('says the speed asked and the speed achieved when the engine cannot keep up', () => {

@@ -11,6 +11,8 @@ import { WallScreen } from '../../src/wall/blessed.ts';
 import { wallData } from '../../src/wall/data.ts';
 import { KEYS_TEXT } from '../../src/wall/keys.ts';
 import { wallLayout } from '../../src/wall/layout.ts';
+import { runWall } from '../../src/wall/run.ts';
+import type { WallSource } from '../../src/wall/source.ts';
 import { screenOf } from '../terminal.ts';
 import { snapshot } from '../ui/fixtures.ts';
 
@@ -105,5 +107,43 @@ describe('the wall on a virtual terminal', () => {
     const { lines, raw } = await draw(120, 40, false);
     expect(raw).not.toMatch(COLOUR);
     expect(lines.join('\n')).toContain('▶ soft    4 %    164 MB');
+  });
+});
+
+describe('the wall run with its keys', () => {
+  it('answers space with the PAUSED flag alone, not the flag and the word again', async () => {
+    let paused = false;
+    const source: WallSource = {
+      get snapshot() {
+        return { ...snap, clock: { ...snap.clock, paused } };
+      },
+      subscribe: () => () => {},
+      send: (text) => {
+        paused = text === 'pause';
+        return { ok: true, message: paused ? 'paused' : 'resumed' };
+      },
+      readOnly: null,
+      close: () => {},
+    };
+    const out = new FakeTerminal(120, 30);
+    const input = new PassThrough();
+    const running = runWall(source, {
+      theme: 'dark',
+      color: false,
+      output: out,
+      input,
+      terminal: 'xterm-256color',
+      refreshMs: 60_000,
+    });
+    const settle = () => new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !out.data.includes('space pause'); i++) await settle();
+    input.write(' ');
+    for (let i = 0; i < 100 && !paused; i++) await settle();
+    await settle();
+    const status = (await screenOf(120, 30, out.data))[29];
+    input.write('q');
+    await running;
+    expect(status).toMatch(/^ memvisor wall {2}PAUSED {2}t=1:02:05 {2}esx/);
+    expect(status).not.toMatch(/ paused /);
   });
 });

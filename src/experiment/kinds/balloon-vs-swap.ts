@@ -9,10 +9,10 @@
  * touch often enough that losing it costs throughput, plus its kernel.
  */
 import { z } from 'zod';
+import type { ExperimentSpec } from '../experiment-spec.ts';
 import type { Job, JobResult } from '../job.ts';
 import { ClaimSchema, FigureSchema, fixed, mean, type Outcome, pct, type Row, window } from '../outcome.ts';
 import { fraction, listOf, seconds } from '../params.ts';
-import type { ExperimentSpec } from '../spec.ts';
 import { holds, verdict } from '../verdict.ts';
 import { type GuestData, guestsOf, kb, memszOf, presetText } from './build.ts';
 import type { Kind } from './kind.ts';

@@ -4,10 +4,10 @@
  * consuming is compared: equal without a tax, more to the busy guest as the tax rises.
  */
 import { z } from 'zod';
+import type { ExperimentSpec } from '../experiment-spec.ts';
 import type { Job, JobResult } from '../job.ts';
 import { ClaimSchema, FigureSchema, fixed, mean, type Outcome, type Row, window } from '../outcome.ts';
 import { listOf, seconds } from '../params.ts';
-import type { ExperimentSpec } from '../spec.ts';
 import { holds, verdict } from '../verdict.ts';
 import { presetText } from './build.ts';
 import type { Kind } from './kind.ts';

@@ -3,6 +3,7 @@ import { balloonVsSwap } from './balloon-vs-swap.ts';
 import { idleTax } from './idle-tax.ts';
 import { type AnyKind, erase } from './kind.ts';
 import { limits } from './limits.ts';
+import { KIND_NAMES, type KindName } from './names.ts';
 import { parallelsOffice } from './parallels-office.ts';
 import { sharing } from './sharing.ts';
 import { tmem } from './tmem.ts';
@@ -14,8 +15,7 @@ const KINDS = {
   'parallels-office': erase(parallelsOffice),
   sharing: erase(sharing),
   tmem: erase(tmem),
-} as const satisfies Record<string, AnyKind>;
+} as const satisfies Record<KindName, AnyKind>;
 
-export type KindName = keyof typeof KINDS;
-export const KIND_NAMES = Object.keys(KINDS) as [KindName, ...KindName[]];
+export { KIND_NAMES, type KindName };
 export const kindOf = (name: KindName): AnyKind => KINDS[name];

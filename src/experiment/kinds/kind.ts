@@ -1,7 +1,7 @@
 import type { z } from 'zod';
+import type { ExperimentSpec } from '../experiment-spec.ts';
 import type { Job, JobResult } from '../job.ts';
 import type { Outcome } from '../outcome.ts';
-import type { ExperimentSpec } from '../spec.ts';
 
 /**
  * A kind of experiment: the parameters its files give, the configurations it runs (as jobs), and how

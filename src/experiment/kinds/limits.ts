@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import { PERSONALITY_NAMES } from '../../engine/policy/index.ts';
+import type { ExperimentSpec } from '../experiment-spec.ts';
 import type { Job, JobResult } from '../job.ts';
 import { ClaimSchema, fixed, type Outcome, type Row } from '../outcome.ts';
 import { listOf, seconds } from '../params.ts';
-import type { ExperimentSpec } from '../spec.ts';
 import type { Verdict } from '../verdict.ts';
 import { presetText } from './build.ts';
 import type { Kind } from './kind.ts';

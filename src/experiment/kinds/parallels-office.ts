@@ -12,10 +12,10 @@
  */
 import { z } from 'zod';
 import { OPTIONAL_MECHANISMS } from '../../engine/config.ts';
+import type { ExperimentSpec } from '../experiment-spec.ts';
 import type { Job, JobResult } from '../job.ts';
 import { FigureSchema, fixed, mean, type Outcome, pct, type Row, window } from '../outcome.ts';
 import { listOf, seconds } from '../params.ts';
-import type { ExperimentSpec } from '../spec.ts';
 import { holds, verdict } from '../verdict.ts';
 import { guestsOf, kb, memszOf, presetText } from './build.ts';
 import type { Kind } from './kind.ts';

@@ -7,10 +7,10 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../../scenario/quantities.ts';
+import type { ExperimentSpec } from '../experiment-spec.ts';
 import type { Job, JobResult } from '../job.ts';
 import { FigureSchema, fixed, last, type Outcome, type Row } from '../outcome.ts';
 import { listOf, seconds } from '../params.ts';
-import type { ExperimentSpec } from '../spec.ts';
 import { verdict } from '../verdict.ts';
 import { guestsOf, memszOf, presetText } from './build.ts';
 import type { Kind } from './kind.ts';

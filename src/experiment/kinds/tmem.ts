@@ -13,10 +13,10 @@
  */
 import { z } from 'zod';
 import { COST } from '../../engine/costs.ts';
+import type { ExperimentSpec } from '../experiment-spec.ts';
 import type { Job, JobResult } from '../job.ts';
 import { ClaimSchema, FigureSchema, fixed, type Outcome, pct, type Row } from '../outcome.ts';
 import { listOf, seconds } from '../params.ts';
-import type { ExperimentSpec } from '../spec.ts';
 import { verdict } from '../verdict.ts';
 import { guestsOf, presetText } from './build.ts';
 import type { Kind } from './kind.ts';
