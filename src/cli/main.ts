@@ -5,20 +5,23 @@ import { compareTable } from '../output/compare-table.ts';
 import { loadPreset, PresetError } from '../scenario/preset.ts';
 import { comparePersonalitiesInParallel, type PersonalityOutcome } from '../session/compare.ts';
 import { NoTerminalError } from '../ui/no-terminal.ts';
-import { runDashboard } from '../ui/run.tsx';
 import { colorWanted, ThemeError } from '../ui/theme.ts';
-import { attachCommand, wallAttachCommand } from './attach.ts';
 import { BATCH_FORMATS, runBatch } from './batch.ts';
-import { experimentCommand } from './experiment.ts';
-import { runLessonCommand } from './lesson.ts';
 import { openSession, openWorkerLink } from './open.ts';
 import { listPresets, presetPath } from './presets.ts';
 import { progressBar } from './progress.ts';
-import { runRecord } from './record.ts';
 import { ShareLog, startSharing } from './share.ts';
 import { UsageError } from './usage-error.ts';
 import { validateFiles } from './validate.ts';
-import { wallCommand } from './wall.ts';
+
+// The commands' heavy modules (Ink and React, blessed, the recorder) load only for the command run:
+// a usage error or a batch run does not pay for the dashboard (about half a second a start).
+const dashboard = () => import('../ui/run.tsx');
+const attach = () => import('./attach.ts');
+const experiment = () => import('./experiment.ts');
+const lesson = () => import('./lesson.ts');
+const record = () => import('./record.ts');
+const wall = () => import('./wall.ts');
 
 const positiveInt =
   (name: string) =>
@@ -117,7 +120,7 @@ program
       let sharing: Awaited<ReturnType<typeof startSharing>> = null;
       try {
         sharing = await startSharing(link, file, opts, shareLog);
-        await runDashboard(link, {
+        await (await dashboard()).runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: opts.screen ?? link.snapshot.screen,
@@ -222,7 +225,7 @@ program
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       });
       try {
-        await runDashboard(link, {
+        await (await dashboard()).runDashboard(link, {
           theme: opts.theme,
           color: opts.color,
           screen: 'compare',
@@ -242,7 +245,7 @@ program
   .option('--format <format>', 'table, csv or json', 'table')
   .option('-o, --output <file>', 'write to a file instead of standard output')
   .action(async (names: string[], opts: { quick?: boolean; format: string; output?: string }) => {
-    await experimentCommand(names, opts);
+    await (await experiment()).experimentCommand(names, opts);
   });
 
 program
@@ -264,7 +267,7 @@ program
       script: string,
       opts: { output?: string; seed?: number; size?: { cols: number; rows: number } },
     ) => {
-      await runRecord(script, opts);
+      await (await record()).runRecord(script, opts);
     },
   );
 
@@ -287,7 +290,7 @@ program
       address: string,
       opts: { tokenFile?: string; theme: string; color: boolean; screen?: 'esxtop' | 'xentop' },
     ) => {
-      await attachCommand(address, opts);
+      await (await attach()).attachCommand(address, opts);
     },
   );
 
@@ -323,7 +326,7 @@ program
         color: boolean;
       },
     ) => {
-      await runLessonCommand(name, opts);
+      await (await lesson()).runLessonCommand(name, opts);
     },
   );
 
@@ -354,11 +357,11 @@ program
       const color = colorWanted(opts.color);
       if (opts.attach === undefined) {
         if (opts.tokenFile) throw new UsageError('wall: --token-file goes with --attach');
-        return wallCommand(preset ?? 'default', { ...opts, color });
+        return (await wall()).wallCommand(preset ?? 'default', { ...opts, color });
       }
       if (preset !== undefined || opts.seed !== undefined || opts.personality !== undefined)
         throw new UsageError('wall: --attach follows a shared host: give no preset, --seed or --personality');
-      await wallAttachCommand(opts.attach, { ...opts, color });
+      await (await attach()).wallAttachCommand(opts.attach, { ...opts, color });
     },
   );
 
