@@ -42,6 +42,10 @@ export function verdict(measured: number | null, published: Published): Verdict 
   if (ref !== undefined) {
     const side = Math.sign((published.low + published.high) / 2 - ref);
     if (side === 0) return { word: 'not reproduced', reason: `${m} is outside the published ${range}` };
+    // A figure that reads the same as the reference (a cut of 2 reads a second is "0 %") shows no direction.
+    if (m === f(ref) || Number.parseFloat(m) === Number.parseFloat(f(ref))) {
+      return { word: 'not reproduced', reason: `${m} is no different from ${f(ref)}; published ${range}` };
+    }
     if (Math.sign(measured - ref) === side) {
       const how = measured < published.low ? 'below' : 'above';
       return {

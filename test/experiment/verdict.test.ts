@@ -26,6 +26,16 @@ describe('verdict(measured, published)', () => {
     expect(verdict(Number.NaN, ratio).word).toBe('not reproduced');
   });
 
+  it('shows no direction for a figure that reads the same as the reference', () => {
+    expect(verdict(1.001, ratio)).toEqual({
+      word: 'not reproduced',
+      reason: '1.00 is no different from 1; published 1.40-1.70',
+    });
+    const cut: Published = { low: 0.3, high: 0.4, reference: 0, format: (x) => `${(100 * x).toFixed(0)} %` };
+    expect(verdict(0.0001, cut).word).toBe('not reproduced');
+    expect(verdict(0.02, cut).word).toBe('direction only');
+  });
+
   it('without a reference only the range counts', () => {
     const p: Published = { low: 0.9, high: 1.1 };
     expect(verdict(1, p).word).toBe('reproduced');
