@@ -76,6 +76,11 @@ export function guestOsLines(g: GuestSnapshot, width: number): Line[] {
       `guest swap ${mbText(os.swapUsedMB)} of ${mbText(os.swapTotalMB)} (${swapPct.toFixed(0)}%)  ` +
         `in ${os.swapInsPerSec.toFixed(0)}/s  out ${os.swapOutsPerSec.toFixed(0)}/s`,
     ),
+    // What reaches the guest's disk and swap device: page-cache misses tmem did not catch, writebacks.
+    line(
+      `storage pages read ${os.storageReadsPerSec.toFixed(0)}/s  written ${os.storageWritesPerSec.toFixed(0)}/s`,
+    ),
+    line(`since power-on ${os.storageReads} read, ${os.storageWrites} written, ${os.swapIns} swapped in`),
   ];
 }
 

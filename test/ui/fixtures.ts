@@ -64,6 +64,11 @@ export function guest(over: Partial<Record<keyof GuestSnapshot, unknown>> = {}):
       swapTotalMB: 512,
       committedMB: 700,
       swapInsPerSec: 0,
+      swapIns: 7,
+      storageReads: 1234,
+      storageWrites: 56,
+      storageReadsPerSec: 12,
+      storageWritesPerSec: 3,
       swapOutsPerSec: 0,
     },
     workloads: [

@@ -113,6 +113,8 @@ describe('panes', () => {
       expect(lines).toContain('Inside the guest');
       expect(lines).toContain('page cache');
       expect(lines).toContain('guest swap 0 MB of 512 MB');
+      expect(lines).toContain('storage pages read 12/s  written 3/s');
+      expect(lines).toContain('since power-on 1234 read, 56 written, 7 swapped in');
       expect(lines).toContain('database');
     }
     expect(text(detailPane(s, undefined, h, 80, 5))[0]).toContain('gone');
